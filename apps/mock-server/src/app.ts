@@ -1,0 +1,87 @@
+/** The Express app of the mock: every route of the spec on one port, plus files, spec and admin API. */
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { MockAdmin } from './admin';
+import { sendEnvelope } from './http/envelope';
+import { type OperationLocals, sendError } from './http/operation';
+import { requestLog } from './http/request-log';
+import type { ResolvedOptions } from './options';
+import { accountRoutes } from './routes/account';
+import { adminRoutes } from './routes/admin';
+import { fileRoutes } from './routes/files';
+import { metaRoutes } from './routes/meta';
+import { taskRoutes } from './routes/tasks';
+import { uploadRoutes } from './routes/uploads';
+import { MockState } from './state/mock-state';
+
+/** The app with its state and admin surface. */
+export interface MockApp {
+  app: Express;
+  state: MockState;
+  admin: MockAdmin;
+}
+
+export function createMockApp(options: ResolvedOptions, version: string): MockApp {
+  const state = new MockState(options);
+  const admin = new MockAdmin(state);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  if (options.log) {
+    app.use(requestLog(options.log));
+  }
+  app.use((_req, res, next) => {
+    // The playground and browser-based clients call the mock from other origins.
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Prefer');
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE, OPTIONS');
+    res.setHeader('Access-Control-Expose-Headers', 'Retry-After, Content-Range, Accept-Ranges');
+    next();
+  });
+  app.options('/*path', (_req, res) => {
+    res.status(204).end();
+  });
+  app.use(taskRoutes(state));
+  app.use(accountRoutes(state));
+  app.use(uploadRoutes(state));
+  app.use(fileRoutes(state));
+  app.use(adminRoutes(admin));
+  app.use(metaRoutes(state, version));
+  app.get('/', (_req, res) => {
+    res.redirect(302, '/reference');
+  });
+  app.use((_req, res) => {
+    sendEnvelope(res, 404, { msg: 'Not found', mirror: true });
+  });
+  const onError: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    const operation = (res.locals as Partial<OperationLocals>).operation;
+    const parserError = (error as { type?: string }).type?.startsWith('entity.');
+    if (req.path.startsWith('/__admin')) {
+      res
+        .status(400)
+        .json({ code: 400, msg: parserError ? 'Request body is not valid JSON' : 'Bad request', data: null });
+      return;
+    }
+    // Never a stack trace in the answer; one line on stderr without request data.
+    if (!parserError) {
+      console.error(
+        `kling-mock: ${req.method} ${req.path} failed: ${error instanceof Error ? error.message : 'error'}`,
+      );
+    }
+    if (operation) {
+      sendError(state, res, operation, parserError ? 422 : 500, {
+        msg: parserError
+          ? 'Request body could not be read'
+          : 'Server Error - the mock failed to handle this request',
+      });
+    } else {
+      sendEnvelope(res, 500, { msg: 'Server Error', mirror: true });
+    }
+  };
+  app.use(onError);
+  return { app, state, admin };
+}

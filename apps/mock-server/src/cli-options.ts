@@ -1,0 +1,122 @@
+/** `kling-mock`'s flags and environment variables, turned into server options. */
+import { parseArgs } from 'node:util';
+import type { MockServerOptions } from './options';
+import { parseTiming } from './state/timing';
+
+export const HELP = `kling-mock: a faithful, stateful mock of kie.ai's Kling v2.1 Pro API
+
+Usage: kling-mock [options]
+
+Options (each also from an environment variable):
+  --port N                 port to listen on, 0 for any free one      KLING_MOCK_PORT        (4010)
+  --host H                 interface to listen on                     KLING_MOCK_HOST        (127.0.0.1)
+  --api-key K              accept only this key (repeatable); without
+                           it any non-empty token is its own account  KLING_MOCK_API_KEYS    (comma-separated)
+  --hmac-key K             sign callbacks (X-Webhook-Signature)       KLING_MOCK_HMAC_KEY
+  --credits N              starting credits of each account           KLING_MOCK_CREDITS     (100000)
+  --timing T               fast | realistic |
+                           waiting=MS,queuing=MS,generating=MS        KLING_MOCK_TIMING      (realistic)
+  --fail-rate P            share of tasks that fail, 0..1             KLING_MOCK_FAIL_RATE   (0)
+  --seed S                 reproducible ids, timings and failures     KLING_MOCK_SEED        (random)
+  --no-rate-limit          turn off kie.ai's 20/10 s and 10/s limits  KLING_MOCK_NO_RATE_LIMIT=1
+  --http-status-mirror     HTTP status = envelope code for errors     KLING_MOCK_HTTP_STATUS_MIRROR=1
+  --task-ttl MS            how long tasks are kept (mock clock)       KLING_MOCK_TASK_TTL    (86400000)
+  --public-url URL         base URL written into result links         KLING_MOCK_PUBLIC_URL  (the listening URL)
+  --allow-external-fetch   let /api/file-url-upload fetch any URL     KLING_MOCK_ALLOW_EXTERNAL_FETCH=1
+  --quiet                  no request log                             KLING_MOCK_QUIET=1
+  -h, --help               this help
+  -v, --version            the version
+
+Endpoints: the kie.ai API and upload API (one port), /files/*, /openapi.yaml, /openapi.json,
+/reference, /healthz, and the admin API under /__admin (GET /__admin lists it).`;
+
+/** What the command line asks for. */
+export type CliRequest =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'serve'; options: MockServerOptions; quiet: boolean };
+
+const truthy = (value: string | undefined) => value !== undefined && /^(1|true|yes|on)$/i.test(value);
+
+function number(name: string, text: string, check: (value: number) => boolean): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || !check(value)) {
+    throw new Error(`Invalid ${name}: "${text}"`);
+  }
+  return value;
+}
+
+/** Parses argv (without node and the script) and the environment. Throws with a readable message. */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRequest {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'api-key': { type: 'string', multiple: true },
+      'hmac-key': { type: 'string' },
+      credits: { type: 'string' },
+      timing: { type: 'string' },
+      'fail-rate': { type: 'string' },
+      seed: { type: 'string' },
+      'no-rate-limit': { type: 'boolean' },
+      'http-status-mirror': { type: 'boolean' },
+      'task-ttl': { type: 'string' },
+      'public-url': { type: 'string' },
+      'allow-external-fetch': { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+  if (values.help) {
+    return { kind: 'help' };
+  }
+  if (values.version) {
+    return { kind: 'version' };
+  }
+  const port = values.port ?? env.KLING_MOCK_PORT ?? '4010';
+  const credits = values.credits ?? env.KLING_MOCK_CREDITS;
+  const failRate = values['fail-rate'] ?? env.KLING_MOCK_FAIL_RATE;
+  const taskTtl = values['task-ttl'] ?? env.KLING_MOCK_TASK_TTL;
+  const apiKeys =
+    values['api-key'] ??
+    env.KLING_MOCK_API_KEYS?.split(',')
+      .map((key) => key.trim())
+      .filter(Boolean);
+  const options: MockServerOptions = {
+    port: number('port', port, (value) => Number.isInteger(value) && value >= 0 && value <= 65535),
+    host: values.host ?? env.KLING_MOCK_HOST ?? '127.0.0.1',
+    timing: parseTiming(values.timing ?? env.KLING_MOCK_TIMING ?? 'realistic'),
+    rateLimit: !(values['no-rate-limit'] ?? truthy(env.KLING_MOCK_NO_RATE_LIMIT)),
+    httpStatusMirror: values['http-status-mirror'] ?? truthy(env.KLING_MOCK_HTTP_STATUS_MIRROR),
+    allowExternalFetch: values['allow-external-fetch'] ?? truthy(env.KLING_MOCK_ALLOW_EXTERNAL_FETCH),
+  };
+  if (apiKeys && apiKeys.length > 0) {
+    options.apiKeys = apiKeys;
+  }
+  const hmacKey = values['hmac-key'] ?? env.KLING_MOCK_HMAC_KEY;
+  if (hmacKey) {
+    options.hmacKey = hmacKey;
+  }
+  if (credits !== undefined) {
+    options.credits = number('credits', credits, (value) => value >= 0);
+  }
+  if (failRate !== undefined) {
+    options.failRate = number('fail rate', failRate, (value) => value >= 0 && value <= 1);
+  }
+  if (taskTtl !== undefined) {
+    options.taskTtlMs = number('task TTL', taskTtl, (value) => value > 0);
+  }
+  const seed = values.seed ?? env.KLING_MOCK_SEED;
+  if (seed) {
+    options.seed = seed;
+  }
+  const publicUrl = values['public-url'] ?? env.KLING_MOCK_PUBLIC_URL;
+  if (publicUrl) {
+    options.publicUrl = publicUrl.replace(/\/+$/, '');
+  }
+  return { kind: 'serve', options, quiet: values.quiet ?? truthy(env.KLING_MOCK_QUIET) };
+}

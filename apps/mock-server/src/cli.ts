@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+/** `kling-mock`: runs the mock until SIGINT/SIGTERM. */
+import { HELP, parseCli } from './cli-options';
+import { MOCK_SERVER_VERSION, startMockServer } from './server';
+
+async function main(): Promise<void> {
+  let request: ReturnType<typeof parseCli>;
+  try {
+    request = parseCli(process.argv.slice(2), process.env);
+  } catch (error) {
+    console.error(
+      `kling-mock: ${error instanceof Error ? error.message : String(error)}\nRun kling-mock --help.`,
+    );
+    process.exit(2);
+  }
+  if (request.kind === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  if (request.kind === 'version') {
+    process.stdout.write(`${MOCK_SERVER_VERSION}\n`);
+    return;
+  }
+  const log = request.quiet ? false : (line: string) => process.stdout.write(`${line}\n`);
+  const mock = await startMockServer({ ...request.options, log });
+  const { timing, seed } = request.options;
+  const timingName = typeof timing === 'string' ? timing : 'custom';
+  process.stdout.write(
+    `kling-mock ${MOCK_SERVER_VERSION} listening on ${mock.url} (timing ${timingName}${seed ? `, seed ${seed}` : ''})\n` +
+      `  API and uploads: ${mock.url}   reference: ${mock.url}/reference   admin: ${mock.url}/__admin\n`,
+  );
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    process.stdout.write(`kling-mock: ${signal}, shutting down\n`);
+    const force = setTimeout(() => process.exit(0), 3_000);
+    force.unref();
+    mock.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const code = (error as { code?: string }).code;
+  console.error(
+    `kling-mock: could not start: ${code === 'EADDRINUSE' ? 'the port is already in use (try --port 0)' : error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+});

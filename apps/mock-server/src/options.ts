@@ -1,0 +1,73 @@
+/** Options of the mock server, shared by the CLI and `startMockServer()`. */
+import { randomBytes } from 'node:crypto';
+import type { Timing } from './state/timing';
+
+/** Everything that configures a mock server. Each option has a CLI flag and an env var (see the README). */
+export interface MockServerOptions {
+  /** Port to listen on; 0 picks a free one. @default 4010 (CLI), 0 (in-process) */
+  port?: number;
+  /** Interface to listen on. @default '127.0.0.1' */
+  host?: string;
+  /** Accepted API keys. Empty: any non-empty bearer token is accepted and is its own account. */
+  apiKeys?: readonly string[];
+  /** Signs callbacks with kie.ai's scheme (`X-Webhook-Timestamp`, `X-Webhook-Signature`) when set. */
+  hmacKey?: string;
+  /** Starting balance of every account, in credits. @default 100000 */
+  credits?: number;
+  /** State durations: `fast` (≤ 3 s, for tests), `realistic`, or explicit. @default 'realistic' (CLI), 'fast' (in-process) */
+  timing?: Timing;
+  /** Probability in [0, 1] that a task fails (with a realistic failCode/failMsg). @default 0 */
+  failRate?: number;
+  /** Makes ids, timings, failures and result URLs reproducible. @default a random seed */
+  seed?: string;
+  /** Enforces kie.ai's limits (20 new tasks per 10 s per account, 10 recordInfo per second per key). @default true */
+  rateLimit?: boolean;
+  /** Answers business errors with HTTP status = body code instead of kie.ai's HTTP 200. @default false */
+  httpStatusMirror?: boolean;
+  /** How long a task (and its result file) is kept, in mock-clock milliseconds. @default 86_400_000 (24 h) */
+  taskTtlMs?: number;
+  /** How long an uploaded file is kept, in mock-clock milliseconds. @default 259_200_000 (3 days) */
+  uploadTtlMs?: number;
+  /** Callback delivery timeout (wall clock). @default 15000 */
+  callbackTimeoutMs?: number;
+  /** Base URL written into result, upload and download links. @default the listening URL */
+  publicUrl?: string;
+  /** Lets `/api/file-url-upload` fetch non-loopback URLs (off: the mock stays offline). @default false */
+  allowExternalFetch?: boolean;
+  /** Receives one JSON line per request; `false` turns the log off. @default false (in-process), stdout (CLI) */
+  log?: ((line: string) => void) | false;
+}
+
+/** Options with every default applied. */
+export type ResolvedOptions = Required<Omit<MockServerOptions, 'hmacKey' | 'publicUrl' | 'log'>> &
+  Pick<MockServerOptions, 'hmacKey' | 'publicUrl'> & { log: ((line: string) => void) | false };
+
+/** Applies the in-process defaults. */
+export function resolveOptions(options: MockServerOptions = {}): ResolvedOptions {
+  const failRate = options.failRate ?? 0;
+  if (!(failRate >= 0 && failRate <= 1)) {
+    throw new RangeError(`failRate must be between 0 and 1 (got ${failRate})`);
+  }
+  const credits = options.credits ?? 100_000;
+  if (!(Number.isFinite(credits) && credits >= 0)) {
+    throw new RangeError(`credits must be a non-negative number (got ${credits})`);
+  }
+  return {
+    port: options.port ?? 0,
+    host: options.host ?? '127.0.0.1',
+    apiKeys: [...(options.apiKeys ?? [])],
+    hmacKey: options.hmacKey,
+    credits,
+    timing: options.timing ?? 'fast',
+    failRate,
+    seed: options.seed ?? randomBytes(8).toString('hex'),
+    rateLimit: options.rateLimit ?? true,
+    httpStatusMirror: options.httpStatusMirror ?? false,
+    taskTtlMs: options.taskTtlMs ?? 86_400_000,
+    uploadTtlMs: options.uploadTtlMs ?? 259_200_000,
+    callbackTimeoutMs: options.callbackTimeoutMs ?? 15_000,
+    publicUrl: options.publicUrl,
+    allowExternalFetch: options.allowExternalFetch ?? false,
+    log: options.log ?? false,
+  };
+}

@@ -1,0 +1,46 @@
+/** Credit balance and download-url. */
+import { formatIssues, validateDownloadUrlRequest } from '@kling-kit/contract';
+import { Router } from 'express';
+import { sendEnvelope } from '../http/envelope';
+import { jsonBody } from '../http/json-body';
+import { type OperationLocals, operationSteps } from '../http/operation';
+import { DOWNLOAD_LINK_TTL_MS } from '../state/files';
+import type { MockState } from '../state/mock-state';
+import { lookupFile } from './files';
+
+export function accountRoutes(state: MockState): Router {
+  const router = Router();
+  const mirror = () => state.settings.httpStatusMirror;
+
+  router.get('/api/v1/chat/credit', operationSteps(state, 'getCreditBalance'), (_req, res) => {
+    const { account } = res.locals as OperationLocals;
+    sendEnvelope(res, 200, { msg: 'success', data: account.credits, mirror: mirror() });
+  });
+
+  router.post(
+    '/api/v1/common/download-url',
+    operationSteps(state, 'getDownloadUrl'),
+    jsonBody(state, 'getDownloadUrl', 64 * 1024),
+    (req, res) => {
+      const result = validateDownloadUrlRequest(req.body);
+      if (!result.ok) {
+        sendEnvelope(res, 422, { msg: formatIssues(result.issues), mirror: mirror() });
+        return;
+      }
+      const base = `${state.settings.publicUrl}/files/`;
+      const url = new URL(result.value.url);
+      const path = decodeURIComponent(`${url.origin}${url.pathname}`.slice(base.length));
+      if (!`${url.origin}${url.pathname}`.startsWith(base) || !lookupFile(state, path)) {
+        sendEnvelope(res, 422, { msg: 'URL invalid (external file URLs not supported)', mirror: mirror() });
+        return;
+      }
+      const expires = Math.floor((state.clock.now() + DOWNLOAD_LINK_TTL_MS) / 1000);
+      const link = new URL(`${url.origin}${url.pathname}`);
+      link.searchParams.set('expires', String(expires));
+      link.searchParams.set('token', state.files.linkToken(path, expires));
+      sendEnvelope(res, 200, { msg: 'success', data: link.toString(), mirror: mirror() });
+    },
+  );
+
+  return router;
+}

@@ -1,0 +1,57 @@
+/**
+ * Files served back: `/files/results/<taskId>.mp4` (the result video of a successful task) and
+ * `/files/uploads/<uploadPath>/<fileName>` (uploads). A download-url link adds `expires` and
+ * `token`; an expired or forged link answers 403.
+ */
+import { Router } from 'express';
+import { sendBytes } from '../http/send-bytes';
+import { resultVideo, type StoredFile } from '../state/files';
+import type { MockState } from '../state/mock-state';
+
+/** The file behind a `/files/...` path, if the mock serves it. */
+export function lookupFile(
+  state: MockState,
+  path: string,
+): Pick<StoredFile, 'bytes' | 'mimeType'> | undefined {
+  const result = /^results\/([0-9a-f]{32})\.mp4$/.exec(path);
+  if (result) {
+    const task = state.tasks.get(result[1] as string);
+    if (task && state.tasks.stateOf(task) === 'success') {
+      return { bytes: resultVideo(task.duration), mimeType: 'video/mp4' };
+    }
+    return undefined;
+  }
+  return path.startsWith('uploads/') ? state.files.get(path.slice('uploads/'.length)) : undefined;
+}
+
+export function fileRoutes(state: MockState): Router {
+  const router = Router();
+  const serve = (path: string, query: Record<string, unknown>) => {
+    const { expires, token } = query;
+    if (expires !== undefined || token !== undefined) {
+      const verdict = state.files.checkLink(path, String(expires ?? ''), String(token ?? ''));
+      if (verdict !== 'valid') {
+        return {
+          status: 403,
+          message: verdict === 'expired' ? 'This download link has expired' : 'Invalid download link',
+        };
+      }
+    }
+    const file = lookupFile(state, path);
+    return file ? { file } : { status: 404, message: 'File not found' };
+  };
+
+  router.get('/files/*path', (req, res) => {
+    const segments = (req.params as { path: string[] }).path;
+    const found = serve(segments.join('/'), req.query);
+    if ('file' in found && found.file) {
+      sendBytes(req, res, found.file.bytes, found.file.mimeType);
+      return;
+    }
+    res
+      .status(found.status ?? 404)
+      .type('text/plain')
+      .send(found.message);
+  });
+  return router;
+}

@@ -1,0 +1,62 @@
+/** createTask and recordInfo. */
+import {
+  creditsForDuration,
+  formatIssues,
+  inputDefaults,
+  validateCreateTaskRequest,
+} from '@kling-kit/contract';
+import { Router } from 'express';
+import { sendEnvelope } from '../http/envelope';
+import { jsonBody } from '../http/json-body';
+import { type OperationLocals, operationSteps } from '../http/operation';
+import type { MockState } from '../state/mock-state';
+
+/** createTask bodies above 1 MB are refused (a prompt is at most 5000 characters). */
+export const CREATE_TASK_BODY_LIMIT = 1024 * 1024;
+
+export function taskRoutes(state: MockState): Router {
+  const router = Router();
+  const mirror = () => state.settings.httpStatusMirror;
+
+  router.post(
+    '/api/v1/jobs/createTask',
+    operationSteps(state, 'createTask'),
+    jsonBody(state, 'createTask', CREATE_TASK_BODY_LIMIT),
+    (req, res) => {
+      const { account } = res.locals as OperationLocals;
+      const result = validateCreateTaskRequest(req.body);
+      if (!result.ok) {
+        sendEnvelope(res, 422, { msg: formatIssues(result.issues), mirror: mirror() });
+        return;
+      }
+      const cost = creditsForDuration(result.value.input.duration ?? inputDefaults.duration);
+      const available = account.credits - account.reserved;
+      if (available < cost) {
+        sendEnvelope(res, 402, {
+          msg: `Credits insufficient: this task needs ${cost} credits and the available balance is ${available}`,
+          mirror: mirror(),
+        });
+        return;
+      }
+      const task = state.tasks.create(account, result.value);
+      sendEnvelope(res, 200, { msg: 'success', data: { taskId: task.taskId }, mirror: mirror() });
+    },
+  );
+
+  router.get('/api/v1/jobs/recordInfo', operationSteps(state, 'getTaskRecord'), (req, res) => {
+    const { account } = res.locals as OperationLocals;
+    const taskId = req.query.taskId;
+    if (typeof taskId !== 'string' || taskId.trim() === '') {
+      sendEnvelope(res, 400, { msg: 'taskId parameter is required', mirror: mirror() });
+      return;
+    }
+    const task = state.tasks.get(taskId, account);
+    if (!task) {
+      sendEnvelope(res, 422, { msg: 'recordInfo is null', mirror: mirror() });
+      return;
+    }
+    sendEnvelope(res, 200, { msg: 'success', data: state.tasks.record(task), mirror: mirror() });
+  });
+
+  return router;
+}

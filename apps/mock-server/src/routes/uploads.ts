@@ -1,0 +1,213 @@
+/**
+ * kie.ai's upload API (its own server on kie.ai, the same port here): multipart stream, base64 and
+ * URL uploads. `uploadPath` is required, `fileName` optional (a random one is made; the same name
+ * overwrites). Files are checked as images (type and size from the spec) and served back.
+ */
+import {
+  formatIssues,
+  type ValidationIssue,
+  validateBase64UploadRequest,
+  validateSchema,
+  validateUrlUploadRequest,
+} from '@kling-kit/contract';
+import Busboy from 'busboy';
+import { type Request, type Response, Router } from 'express';
+import { sendUploadEnvelope } from '../http/envelope';
+import { jsonBody } from '../http/json-body';
+import { operationSteps } from '../http/operation';
+import { checkImage, extensionOf, MAX_IMAGE_BYTES } from '../state/images';
+import type { MockState } from '../state/mock-state';
+
+/** kie.ai's URL upload gives up after 30 s. */
+const URL_FETCH_TIMEOUT_MS = 30_000;
+const BASE64_BODY_LIMIT = Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 64 * 1024;
+
+/** kie.ai's wording: `Missing required parameter: uploadPath`, else the field and the rule. */
+function describeProblem(issues: readonly ValidationIssue[]): string {
+  const missing = issues.find((issue) => issue.keyword === 'required');
+  return missing
+    ? `Missing required parameter: ${missing.path}`
+    : `Invalid parameters: ${formatIssues(issues)}`;
+}
+
+function store(
+  state: MockState,
+  res: Response,
+  bytes: Buffer,
+  uploadPath: string,
+  fileName: string | undefined,
+) {
+  const image = checkImage(bytes);
+  if ('code' in image) {
+    sendUploadEnvelope(res, image.code, { msg: image.msg });
+    return;
+  }
+  const name = fileName ?? `${state.random.hex(16)}.${extensionOf(image.mimeType)}`;
+  const filePath = `${uploadPath}/${name}`;
+  const file = state.files.put(filePath, bytes, image.mimeType, state.settings.uploadTtlMs);
+  sendUploadEnvelope(res, 200, {
+    msg: 'File uploaded successfully',
+    data: {
+      fileName: name,
+      filePath,
+      downloadUrl: `${state.settings.publicUrl}/files/uploads/${filePath.split('/').map(encodeURIComponent).join('/')}`,
+      fileSize: bytes.length,
+      mimeType: image.mimeType,
+      uploadedAt: new Date(file.uploadedAt).toISOString(),
+    },
+  });
+}
+
+function isLoopback(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+async function readLimited(response: globalThis.Response, limit: number): Promise<Buffer | undefined> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of response.body ?? []) {
+    total += chunk.length;
+    if (total > limit) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function streamUpload(state: MockState) {
+  return (req: Request, res: Response) => {
+    if (!req.is('multipart/form-data')) {
+      sendUploadEnvelope(res, 400, { msg: 'Content-Type must be multipart/form-data' });
+      return;
+    }
+    let busboy: Busboy.Busboy;
+    try {
+      busboy = Busboy({
+        headers: req.headers,
+        limits: { fileSize: MAX_IMAGE_BYTES + 1, files: 1, fields: 10 },
+      });
+    } catch {
+      sendUploadEnvelope(res, 400, { msg: 'Malformed multipart body' });
+      return;
+    }
+    const fields: Record<string, string> = {};
+    let file: Buffer | undefined;
+    let truncated = false;
+    busboy.on('field', (name, value) => {
+      fields[name] = value;
+    });
+    busboy.on('file', (name, stream) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => {
+        if (name === 'file') {
+          chunks.push(chunk);
+        }
+      });
+      stream.on('limit', () => {
+        truncated = true;
+      });
+      stream.on('end', () => {
+        if (name === 'file') {
+          file = Buffer.concat(chunks);
+        }
+      });
+    });
+    busboy.on('error', () => {
+      if (!res.headersSent) {
+        sendUploadEnvelope(res, 400, { msg: 'Malformed multipart body' });
+      }
+    });
+    busboy.on('close', () => {
+      if (res.headersSent) {
+        return;
+      }
+      const checked = validateSchema('StreamUploadRequest', {
+        ...fields,
+        ...(file ? { file: 'binary' } : {}),
+      });
+      if (!checked.ok) {
+        sendUploadEnvelope(res, 400, { msg: describeProblem(checked.issues) });
+        return;
+      }
+      if (truncated) {
+        sendUploadEnvelope(res, 413, { msg: `File too large (the limit is ${MAX_IMAGE_BYTES} bytes)` });
+        return;
+      }
+      store(state, res, file as Buffer, fields.uploadPath as string, fields.fileName);
+    });
+    req.pipe(busboy);
+  };
+}
+
+export function uploadRoutes(state: MockState): Router {
+  const router = Router();
+
+  router.post('/api/file-stream-upload', operationSteps(state, 'uploadFileStream'), streamUpload(state));
+
+  router.post(
+    '/api/file-base64-upload',
+    operationSteps(state, 'uploadFileBase64'),
+    jsonBody(state, 'uploadFileBase64', BASE64_BODY_LIMIT),
+    (req, res) => {
+      const result = validateBase64UploadRequest(req.body);
+      if (!result.ok) {
+        sendUploadEnvelope(res, 400, { msg: describeProblem(result.issues) });
+        return;
+      }
+      const { base64Data, uploadPath, fileName } = result.value;
+      const data = base64Data.replace(/^data:[^;,]+;base64,/, '').replace(/\s+/g, '');
+      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(data) || data.length % 4 === 1) {
+        sendUploadEnvelope(res, 400, { msg: 'Base64 decoding failed: Invalid Base64 format' });
+        return;
+      }
+      store(state, res, Buffer.from(data, 'base64'), uploadPath, fileName);
+    },
+  );
+
+  router.post(
+    '/api/file-url-upload',
+    operationSteps(state, 'uploadFileFromUrl'),
+    jsonBody(state, 'uploadFileFromUrl', 64 * 1024),
+    async (req, res) => {
+      const result = validateUrlUploadRequest(req.body);
+      if (!result.ok) {
+        sendUploadEnvelope(res, 400, { msg: describeProblem(result.issues) });
+        return;
+      }
+      const { fileUrl, uploadPath, fileName } = result.value;
+      const url = new URL(fileUrl);
+      if (!isLoopback(url) && !state.settings.allowExternalFetch) {
+        sendUploadEnvelope(res, 400, {
+          msg: 'The mock only downloads loopback URLs (start it with --allow-external-fetch to fetch others)',
+        });
+        return;
+      }
+      let bytes: Buffer | undefined;
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(URL_FETCH_TIMEOUT_MS) });
+        if (!response.ok) {
+          await response.body?.cancel();
+          sendUploadEnvelope(res, 400, { msg: `Could not download the file: HTTP ${response.status}` });
+          return;
+        }
+        bytes = await readLimited(response, MAX_IMAGE_BYTES);
+      } catch (error) {
+        const timedOut = error instanceof Error && error.name === 'TimeoutError';
+        sendUploadEnvelope(res, 400, {
+          msg: timedOut ? 'Could not download the file: timed out after 30 s' : 'Could not download the file',
+        });
+        return;
+      }
+      if (!bytes) {
+        sendUploadEnvelope(res, 413, { msg: `File too large (the limit is ${MAX_IMAGE_BYTES} bytes)` });
+        return;
+      }
+      store(state, res, bytes, uploadPath, fileName);
+    },
+  );
+
+  return router;
+}

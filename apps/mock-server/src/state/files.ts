@@ -1,0 +1,109 @@
+/**
+ * Files the mock serves: uploads (kept in memory until they expire) and result videos (real H.264
+ * MP4 fixtures, one per duration). Also the temporary links of download-url, valid 20 minutes.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Duration } from '@kling-kit/contract';
+import type { MockClock } from './clock';
+
+/** A file the mock can serve. */
+export interface StoredFile {
+  readonly bytes: Buffer;
+  readonly mimeType: string;
+  readonly uploadedAt: number;
+  readonly expiresAt: number;
+}
+
+/** download-url links live 20 minutes (kie.ai's documented validity). */
+export const DOWNLOAD_LINK_TTL_MS = 20 * 60 * 1000;
+
+const fixturesDir = (): string => {
+  // src/state/files.ts in development, dist/index.js once built: fixtures/ sits at the package root.
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 3; i++) {
+    const candidate = join(dir, 'fixtures');
+    try {
+      readFileSync(join(candidate, 'kling-5s.mp4'), { flag: 'r' });
+      return candidate;
+    } catch {
+      dir = dirname(dir);
+    }
+  }
+  throw new Error('kling-mock: result video fixtures (fixtures/kling-5s.mp4) are missing from the package');
+};
+
+let resultVideos: Record<Duration, Buffer> | undefined;
+
+/** The MP4 served as the result of a task of this duration. */
+export function resultVideo(duration: Duration): Buffer {
+  if (!resultVideos) {
+    const dir = fixturesDir();
+    resultVideos = {
+      '5': readFileSync(join(dir, 'kling-5s.mp4')),
+      '10': readFileSync(join(dir, 'kling-10s.mp4')),
+    };
+  }
+  return resultVideos[duration];
+}
+
+export class FileStore {
+  private readonly files = new Map<string, StoredFile>();
+
+  constructor(
+    private readonly clock: MockClock,
+    private readonly secret: string,
+  ) {}
+
+  /** Stores (or overwrites) an upload under `path` (`uploadPath/fileName`). */
+  put(path: string, bytes: Buffer, mimeType: string, ttlMs: number): StoredFile {
+    const now = this.clock.now();
+    const file = { bytes, mimeType, uploadedAt: now, expiresAt: now + ttlMs };
+    this.files.delete(path);
+    this.files.set(path, file);
+    this.sweep(now);
+    return file;
+  }
+
+  get(path: string): StoredFile | undefined {
+    const file = this.files.get(path);
+    if (file && file.expiresAt <= this.clock.now()) {
+      this.files.delete(path);
+      return undefined;
+    }
+    return file;
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  clear(): void {
+    this.files.clear();
+  }
+
+  /** A signature for a temporary download link of `path` expiring at `expires` (Unix seconds). */
+  linkToken(path: string, expires: number): string {
+    return createHmac('sha256', this.secret).update(`${path}\n${expires}`).digest('base64url').slice(0, 32);
+  }
+
+  /** Whether a temporary link's token is genuine and not expired. */
+  checkLink(path: string, expires: string, token: string): 'valid' | 'expired' | 'invalid' {
+    const expected = Buffer.from(this.linkToken(path, Number(expires)));
+    const given = Buffer.from(token);
+    if (!/^\d+$/.test(expires) || expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      return 'invalid';
+    }
+    return Number(expires) * 1000 <= this.clock.now() ? 'expired' : 'valid';
+  }
+
+  private sweep(now: number): void {
+    for (const [path, file] of this.files) {
+      if (file.expiresAt <= now) {
+        this.files.delete(path);
+      }
+    }
+  }
+}
