@@ -1,0 +1,119 @@
+/** Shared test helpers: a real mock server on a random port and calls that check every answer. */
+import { formatIssues, type SchemaName, validateSchema } from '@kling-kit/contract';
+import { expect } from 'vitest';
+import { type MockServerOptions, type RunningMockServer, startMockServer } from '../src/index';
+
+export const SEED_REQUEST = {
+  model: 'kling/v2-1-pro',
+  callBackUrl: 'https://your-domain.com/api/callback',
+  input: {
+    prompt:
+      '第一人称视角：反重力冲浪者穿梭于悬浮半空的古老遗迹之间，发光苔藓照亮路径，冲浪板划过薄雾时发出嘶嘶声，速度越快，周遭的回声越响亮',
+    image_url: 'https://file.aiquickdraw.com/custom-page/akr/section-images/1754892534386c8wt0qfs.webp',
+    duration: '5',
+    negative_prompt: '模糊、畸变、低画质',
+    cfg_scale: 0.5,
+    tail_image_url: '',
+  },
+} as const;
+
+/** The envelope schema each operation's answers must match (response validation). */
+const ENVELOPES: Record<string, SchemaName> = {
+  '/api/v1/jobs/createTask': 'CreateTaskEnvelope',
+  '/api/v1/jobs/recordInfo': 'TaskRecordEnvelope',
+  '/api/v1/chat/credit': 'CreditBalanceEnvelope',
+  '/api/v1/common/download-url': 'DownloadUrlEnvelope',
+  '/api/file-stream-upload': 'FileUploadEnvelope',
+  '/api/file-base64-upload': 'FileUploadEnvelope',
+  '/api/file-url-upload': 'FileUploadEnvelope',
+};
+
+/** Fails the test when a body does not match the spec's envelope for `path`. */
+export function expectValidEnvelope(path: string, body: unknown): void {
+  const schemaName = ENVELOPES[path];
+  if (!schemaName) {
+    throw new Error(`No envelope schema known for ${path}`);
+  }
+  const result = validateSchema(schemaName, body);
+  expect(result.ok ? '' : `${path}: ${formatIssues(result.issues)} in ${JSON.stringify(body)}`).toBe('');
+  const code = (body as { code: number }).code;
+  if (code !== 200) {
+    expect((body as { data: unknown }).data).toBeNull();
+  }
+}
+
+export interface Answer<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** A test client bound to a running mock and one API key. */
+export class MockCaller {
+  constructor(
+    readonly mock: RunningMockServer,
+    readonly apiKey: string | null = 'test-key',
+  ) {}
+
+  /** Any request; JSON answers are parsed and, for API paths, checked against the spec. */
+  async call<T = Record<string, unknown>>(
+    method: string,
+    pathWithQuery: string,
+    init: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+  ): Promise<Answer<T>> {
+    const headers: Record<string, string> = { ...init.headers };
+    if (this.apiKey !== null && headers.Authorization === undefined) {
+      headers.Authorization = `Bearer ${this.apiKey}`;
+    }
+    let body = init.body;
+    if (init.json !== undefined) {
+      headers['Content-Type'] ??= 'application/json';
+      body = JSON.stringify(init.json);
+    }
+    const response = await fetch(`${this.mock.url}${pathWithQuery}`, {
+      method,
+      headers,
+      ...(body ? { body } : {}),
+    });
+    const text = await response.text();
+    const isJson = response.headers.get('content-type')?.includes('json');
+    const parsed = isJson ? JSON.parse(text) : text;
+    const path = pathWithQuery.split('?')[0] as string;
+    if (isJson && ENVELOPES[path]) {
+      expectValidEnvelope(path, parsed);
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T };
+  }
+
+  createTask(json: unknown = SEED_REQUEST, headers?: Record<string, string>) {
+    return this.call<{ code: number; msg: string; data: { taskId: string } | null }>(
+      'POST',
+      '/api/v1/jobs/createTask',
+      { json, ...(headers ? { headers } : {}) },
+    );
+  }
+
+  record(taskId: string, headers?: Record<string, string>) {
+    return this.call<{ code: number; msg: string; data: Record<string, unknown> | null }>(
+      'GET',
+      `/api/v1/jobs/recordInfo?taskId=${encodeURIComponent(taskId)}`,
+      headers ? { headers } : {},
+    );
+  }
+
+  credits() {
+    return this.call<{ code: number; msg: string; data: number | null }>('GET', '/api/v1/chat/credit');
+  }
+
+  /** Creates a task and returns its id (fails the test otherwise). */
+  async newTask(json: unknown = SEED_REQUEST): Promise<string> {
+    const answer = await this.createTask(json);
+    expect(answer.body.code, answer.body.msg).toBe(200);
+    return (answer.body.data as { taskId: string }).taskId;
+  }
+}
+
+/** Starts a mock for one test file; `fast` timing and a fixed seed unless overridden. */
+export async function startTestMock(options: MockServerOptions = {}): Promise<RunningMockServer> {
+  return startMockServer({ port: 0, timing: 'fast', seed: 'tests', ...options });
+}

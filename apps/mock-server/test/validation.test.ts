@@ -1,0 +1,201 @@
+import { type JsonSchema, jsonSchemaOf, type SchemaName } from '@kling-kit/contract';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningMockServer } from '../src/index';
+import { MockCaller, SEED_REQUEST, startTestMock } from './helpers';
+
+/** One broken rule: where, which keyword, and a value that breaks it. */
+interface Violation {
+  path: string;
+  keyword: string;
+  value: unknown;
+}
+
+const resolve = (schema: JsonSchema): JsonSchema =>
+  typeof schema.$ref === 'string'
+    ? resolve(jsonSchemaOf(schema.$ref.replace('#/components/schemas/', '') as SchemaName))
+    : schema.allOf
+      ? {
+          ...(schema.allOf as JsonSchema[]).map(resolve).reduce((all, part) => ({ ...all, ...part }), {}),
+          ...schema,
+        }
+      : schema;
+
+/** Derives a breaking value for every constraint the spec puts on an object's fields. */
+function violationsOf(schemaName: SchemaName, prefix: string): Violation[] {
+  const schema = resolve(jsonSchemaOf(schemaName));
+  const out: Violation[] = [];
+  for (const name of (schema.required as string[]) ?? []) {
+    out.push({ path: `${prefix}${name}`, keyword: 'required', value: undefined });
+  }
+  for (const [name, raw] of Object.entries(schema.properties as Record<string, JsonSchema>)) {
+    const field = resolve(raw);
+    const path = `${prefix}${name}`;
+    if (typeof field.maxLength === 'number') {
+      out.push({ path, keyword: 'maxLength', value: '字'.repeat(field.maxLength + 1) });
+    }
+    if (typeof field.minLength === 'number' && field.minLength > 0) {
+      out.push({ path, keyword: 'minLength', value: '' });
+    }
+    if (Array.isArray(field.enum)) {
+      out.push({ path, keyword: 'enum', value: `${String(field.enum[0])}-not-allowed` });
+      if (field.enum.every((option) => typeof option === 'string' && /^\d+$/.test(option))) {
+        out.push({ path, keyword: 'enum', value: Number(field.enum[0]) });
+      }
+    }
+    if (typeof field.maximum === 'number') {
+      out.push({
+        path,
+        keyword: 'maximum',
+        value: field.maximum + ((field.multipleOf as number | undefined) ?? 1),
+      });
+    }
+    if (typeof field.minimum === 'number') {
+      out.push({
+        path,
+        keyword: 'minimum',
+        value: field.minimum - ((field.multipleOf as number | undefined) ?? 1),
+      });
+    }
+    if (typeof field.multipleOf === 'number') {
+      out.push({ path, keyword: 'multipleOf', value: (field.minimum as number) + field.multipleOf / 2 });
+    }
+    if (field.format === 'uri') {
+      out.push({ path, keyword: 'format', value: 'not a url' });
+      out.push({ path, keyword: 'pattern', value: 'ftp://example.com/file.png' });
+    }
+    if (field.anyOf) {
+      out.push({ path, keyword: 'anyOf', value: 'not a url' });
+    }
+    if (field.type === 'string' || field.type === 'number') {
+      out.push({ path, keyword: 'type', value: field.type === 'string' ? 12345 : '0.5' });
+    }
+  }
+  return out;
+}
+
+const VIOLATIONS = [
+  ...violationsOf('CreateTaskRequest', ''),
+  ...violationsOf('KlingV21ProInput', 'input.'),
+].filter(
+  (violation) => violation.path !== 'input', // `input` itself is replaced wholesale below
+);
+
+function breaking(violation: Violation): unknown {
+  const body = structuredClone(SEED_REQUEST) as unknown as Record<string, unknown>;
+  const [first, second] = violation.path.split('.') as [string, string | undefined];
+  const target = second ? (body[first] as Record<string, unknown>) : body;
+  const key = second ?? first;
+  if (violation.value === undefined) {
+    delete target[key];
+  } else {
+    target[key] = violation.value;
+  }
+  return body;
+}
+
+describe('createTask validation, every rule of the spec', () => {
+  let mock: RunningMockServer;
+  let kie: MockCaller;
+  beforeAll(async () => {
+    mock = await startTestMock({ rateLimit: false });
+    kie = new MockCaller(mock);
+  });
+  afterAll(() => mock.close());
+
+  it('derives a case for each limit of the seed', () => {
+    const keys = new Set(VIOLATIONS.map((violation) => `${violation.path}:${violation.keyword}`));
+    for (const expected of [
+      'model:required',
+      'model:enum',
+      'input.prompt:required',
+      'input.prompt:maxLength',
+      'input.prompt:minLength',
+      'input.image_url:required',
+      'input.image_url:format',
+      'input.duration:enum',
+      'input.negative_prompt:maxLength',
+      'input.cfg_scale:maximum',
+      'input.cfg_scale:minimum',
+      'input.cfg_scale:multipleOf',
+      'input.tail_image_url:anyOf',
+      'callBackUrl:format',
+    ]) {
+      expect(keys, expected).toContain(expected);
+    }
+  });
+
+  it.each(VIOLATIONS.map((violation) => [`${violation.path} (${violation.keyword})`, violation] as const))(
+    'answers 422 naming %s',
+    async (_label, violation) => {
+      const answer = await kie.createTask(breaking(violation));
+      expect(answer.status).toBe(200);
+      expect(answer.body.code).toBe(422);
+      expect(answer.body.data).toBeNull();
+      expect(answer.body.msg).toContain(`${violation.path}:`);
+    },
+  );
+
+  it('accepts the limits themselves', async () => {
+    const fields = jsonSchemaOf('KlingV21ProInput').properties as Record<string, JsonSchema>;
+    const prompt = '浪'.repeat(fields.prompt?.maxLength as number);
+    const answer = await kie.createTask({
+      ...SEED_REQUEST,
+      input: { ...SEED_REQUEST.input, prompt, cfg_scale: 0.7 },
+    });
+    expect(answer.body.code).toBe(200);
+  });
+
+  it('answers the envelope for a wrong Content-Type, malformed JSON, a non-object and an oversized body', async () => {
+    const cases: [string, { body: BodyInit; headers: Record<string, string> }, string][] = [
+      [
+        'text/plain',
+        { body: JSON.stringify(SEED_REQUEST), headers: { 'Content-Type': 'text/plain' } },
+        'Content-Type must be application/json',
+      ],
+      [
+        'no content type',
+        { body: new Blob([JSON.stringify(SEED_REQUEST)]), headers: {} },
+        'Content-Type must be application/json',
+      ],
+      [
+        'malformed',
+        { body: '{"model": "kling/v2-1-pro",', headers: { 'Content-Type': 'application/json' } },
+        'not valid JSON',
+      ],
+      ['an array', { body: '[1,2]', headers: { 'Content-Type': 'application/json' } }, 'must be an object'],
+      ['null', { body: 'null', headers: { 'Content-Type': 'application/json' } }, 'must be an object'],
+      [
+        'over 1 MB',
+        {
+          body: JSON.stringify({ ...SEED_REQUEST, padding: 'x'.repeat(1_100_000) }),
+          headers: { 'Content-Type': 'application/json' },
+        },
+        'Request body too large (limit 1 MB)',
+      ],
+    ];
+    for (const [label, init, message] of cases) {
+      const answer = await kie.call('POST', '/api/v1/jobs/createTask', init);
+      expect(answer.status, label).toBe(200);
+      expect(answer.body, label).toMatchObject({ code: 422, data: null });
+      expect(String(answer.body.msg), label).toContain(message);
+    }
+  });
+
+  it('never leaks a stack trace or the key', async () => {
+    const secretKey = 'sk-very-secret-key-123';
+    const caller = new MockCaller(mock, secretKey);
+    const answers = await Promise.all([
+      caller.call('POST', '/api/v1/jobs/createTask', {
+        body: '{"a":',
+        headers: { 'Content-Type': 'application/json' },
+      }),
+      caller.createTask({ model: secretKey }),
+      caller.call('GET', `/api/v1/jobs/recordInfo?taskId=${secretKey}`),
+    ]);
+    for (const answer of answers) {
+      const text = JSON.stringify(answer.body);
+      expect(text).not.toContain(secretKey.slice(3));
+      expect(text).not.toMatch(/at .+:\d+:\d+/);
+    }
+  });
+});
