@@ -1,31 +1,30 @@
 #!/usr/bin/env node
-// `pnpm start`: the main job, the offline mock of kie.ai serving the playground.
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+// `pnpm start` / `pnpm mock`: builds what the mock server needs (turbo, cached), then runs `kling-mock`
+// with the arguments given. `pnpm start` passes `--timing fast` so a newcomer sees a task finish.
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const mockServer = join(root, 'apps/mock-server/package.json');
-
-if (!existsSync(mockServer)) {
-  console.error(
-    [
-      'pnpm start runs the mock server (apps/mock-server, `kling-mock`) with the playground, and',
-      'neither exists yet: the workspace has only the contract (packages/contract).',
-      'What works today: `pnpm test` (spec lint, generated-code drift check, contract tests) and',
-      '`pnpm generate` (regenerates packages/contract/src/generated from spec/kling.yaml).',
-    ].join('\n'),
-  );
-  process.exit(1);
+const build = spawnSync(
+  'pnpm',
+  ['exec', 'turbo', 'run', 'build', '--filter=@kling-kit/mock-server...', '--output-logs=errors-only'],
+  { cwd: root, stdio: 'inherit', env: { TURBO_TELEMETRY_DISABLED: '1', ...process.env } },
+);
+if (build.status !== 0) {
+  console.error('pnpm start: the build failed (see above).');
+  process.exit(build.status ?? 1);
 }
 
 const child = spawn(
-  'pnpm',
-  ['--filter', '@kling-kit/mock-server', 'run', 'start', ...process.argv.slice(2)],
+  process.execPath,
+  [join(root, 'apps/mock-server/dist/cli.js'), ...process.argv.slice(2)],
   {
     cwd: root,
     stdio: 'inherit',
   },
 );
-child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => child.kill(signal));
+}
+child.on('exit', (code, signal) => process.exit(signal ? 0 : (code ?? 1)));

@@ -1,0 +1,132 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseCli } from '../src/cli-options';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of children.splice(0)) {
+    child.kill('SIGKILL');
+  }
+});
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk;
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const output = () => ({ stdout, stderr });
+  const waitFor = async (pattern: RegExp, timeoutMs = 5_000) => {
+    const started = Date.now();
+    while (!pattern.test(stdout)) {
+      if (Date.now() - started > timeoutMs) {
+        throw new Error(`timed out waiting for ${pattern}: ${stdout} ${stderr}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return pattern.exec(stdout) as RegExpExecArray;
+  };
+  return { child, exited, output, waitFor };
+}
+
+describe('kling-mock', () => {
+  it('prints its help and version', async () => {
+    const help = run(['--help']);
+    expect(await help.exited).toBe(0);
+    expect(help.output().stdout).toContain('Usage: kling-mock [options]');
+    expect(help.output().stdout).toContain('--http-status-mirror');
+    const version = run(['--version']);
+    expect(await version.exited).toBe(0);
+    expect(version.output().stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('refuses an unknown flag or a bad value with exit code 2', async () => {
+    const unknown = run(['--bogus']);
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.output().stderr).toContain('--bogus');
+    const badRate = run(['--fail-rate', '2']);
+    expect(await badRate.exited).toBe(2);
+    expect(badRate.output().stderr).toContain('Invalid fail rate');
+  });
+
+  it('serves, logs one JSON line per request without the key, and stops cleanly on SIGTERM', async () => {
+    const server = run(['--port', '0', '--timing', 'fast', '--seed', 'cli'], { KLING_MOCK_HMAC_KEY: 'k' });
+    const [, url] = await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    const answer = await fetch(`${url}/api/v1/chat/credit`, {
+      headers: { Authorization: 'Bearer sk-cli-secret' },
+    });
+    expect(await answer.json()).toEqual({ code: 200, msg: 'success', data: 100_000 });
+    const [line] = await server.waitFor(/\{"time".*\}/);
+    expect(JSON.parse(line)).toMatchObject({
+      method: 'GET',
+      path: '/api/v1/chat/credit',
+      status: 200,
+      code: 200,
+      operation: 'getCreditBalance',
+      account: expect.stringMatching(/^acct_[0-9a-f]{12}$/),
+    });
+    expect(server.output().stdout).not.toContain('sk-cli-secret');
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
+  it('stays quiet with --quiet and reports a port in use', async () => {
+    const first = run(['--port', '0', '--quiet', '--timing', 'fast']);
+    const [, url] = await first.waitFor(/listening on (http:\/\/127\.0\.0\.1:(\d+))/);
+    await fetch(`${url}/healthz`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(first.output().stdout).not.toContain('"time"');
+    const second = run(['--port', new URL(url as string).port]);
+    expect(await second.exited).toBe(1);
+    expect(second.output().stderr).toContain('already in use');
+  });
+});
+
+describe('parseCli', () => {
+  it('reads flags, then environment variables, then defaults', () => {
+    expect(parseCli([], {})).toEqual({
+      kind: 'serve',
+      quiet: false,
+      options: {
+        port: 4010,
+        host: '127.0.0.1',
+        timing: 'realistic',
+        rateLimit: true,
+        httpStatusMirror: false,
+        allowExternalFetch: false,
+      },
+    });
+    const parsed = parseCli(
+      ['--api-key', 'a', '--api-key', 'b', '--no-rate-limit', '--timing', 'waiting=1s,generating=500'],
+      {
+        KLING_MOCK_CREDITS: '42',
+        KLING_MOCK_TIMING: 'fast',
+        KLING_MOCK_QUIET: '1',
+      },
+    );
+    expect(parsed).toMatchObject({
+      quiet: true,
+      options: {
+        apiKeys: ['a', 'b'],
+        credits: 42,
+        rateLimit: false,
+        timing: { waitingMs: 1000, queuingMs: 0, generatingMs: 500 },
+      },
+    });
+    expect(
+      parseCli([], { KLING_MOCK_API_KEYS: 'x, y', KLING_MOCK_HTTP_STATUS_MIRROR: 'true' }),
+    ).toMatchObject({
+      options: { apiKeys: ['x', 'y'], httpStatusMirror: true },
+    });
+    expect(() => parseCli(['--timing', 'slow'], {})).toThrow('Invalid timing "slow"');
+    expect(() => parseCli(['--port', '70000'], {})).toThrow('Invalid port');
+  });
+});
