@@ -59,7 +59,7 @@ export class MockCaller {
   async call<T = Record<string, unknown>>(
     method: string,
     pathWithQuery: string,
-    init: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {},
+    init: { json?: unknown; body?: RequestInit['body']; headers?: Record<string, string> } = {},
   ): Promise<Answer<T>> {
     const headers: Record<string, string> = { ...init.headers };
     if (this.apiKey !== null && headers.Authorization === undefined) {

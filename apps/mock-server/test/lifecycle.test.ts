@@ -43,7 +43,10 @@ describe('a task’s life (fast timing)', () => {
     const resultUrls = JSON.parse(record.resultJson as string).resultUrls as string[];
     expect(resultUrls).toEqual([`${mock.url}/files/results/${taskId}.mp4`]);
     expect(record).toMatchObject({ taskId, model: 'kling/v2-1-pro', failCode: '', failMsg: '' });
-    const { createTime, completeTime, updateTime, costTime } = record as Record<string, number>;
+    const { createTime, completeTime, updateTime, costTime } = record as Record<
+      'createTime' | 'completeTime' | 'updateTime' | 'costTime',
+      number
+    >;
     expect(createTime).toBeGreaterThan(1_700_000_000_000);
     expect(completeTime).toBe(updateTime);
     expect(completeTime).toBeGreaterThan(createTime);
