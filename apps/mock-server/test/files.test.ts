@@ -210,6 +210,8 @@ describe('served files', () => {
     for (const other of [
       'https://tempfile.aiquickdraw.com/x.mp4',
       `${mock.url}/files/results/${'0'.repeat(32)}.mp4`,
+      'https://example.com/abc/%',
+      `${mock.url}/files/%E0%A4%A`,
     ]) {
       const refused = await kie.call('POST', '/api/v1/common/download-url', { json: { url: other } });
       expect(refused.body).toEqual({

@@ -8,6 +8,20 @@ import { DOWNLOAD_LINK_TTL_MS } from '../state/files';
 import type { MockState } from '../state/mock-state';
 import { lookupFile } from './files';
 
+/** The `/files/...` path of a URL the mock itself issued, decoded; undefined for any other URL. */
+function mockFilePath(state: MockState, url: URL): string | undefined {
+  const base = `${state.settings.publicUrl}/files/`;
+  const address = `${url.origin}${url.pathname}`;
+  if (!address.startsWith(base)) {
+    return undefined;
+  }
+  try {
+    return decodeURIComponent(address.slice(base.length));
+  } catch {
+    return undefined;
+  }
+}
+
 export function accountRoutes(state: MockState): Router {
   const router = Router();
   const mirror = () => state.settings.httpStatusMirror;
@@ -27,10 +41,9 @@ export function accountRoutes(state: MockState): Router {
         sendEnvelope(res, 422, { msg: formatIssues(result.issues), mirror: mirror() });
         return;
       }
-      const base = `${state.settings.publicUrl}/files/`;
       const url = new URL(result.value.url);
-      const path = decodeURIComponent(`${url.origin}${url.pathname}`.slice(base.length));
-      if (!`${url.origin}${url.pathname}`.startsWith(base) || !lookupFile(state, path)) {
+      const path = mockFilePath(state, url);
+      if (path === undefined || !lookupFile(state, path)) {
         sendEnvelope(res, 422, { msg: 'URL invalid (external file URLs not supported)', mirror: mirror() });
         return;
       }
