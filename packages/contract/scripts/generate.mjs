@@ -56,7 +56,7 @@ async function generate(outDir) {
     plugins: [
       '@hey-api/typescript',
       { name: 'zod', metadata: true },
-      { name: '@hey-api/schemas', type: 'json' },
+      { name: '@hey-api/schemas', type: 'form' },
     ],
     logs: { level: 'silent' },
   });

@@ -1,6 +1,9 @@
 /** The envelope's business codes and their meanings, read from the spec's `ResponseCode` schema. */
-import { ResponseCodeSchema } from './generated/hey-api/schemas.gen';
 import type { components } from './generated/openapi';
+import { spec } from './generated/spec';
+
+// The full document, not the validators' JSON Schemas: those carry no descriptions.
+const ResponseCodeSchema = spec.components.schemas.ResponseCode;
 
 /** A business code of the `{code, msg, data}` envelope. */
 export type ResponseCode = components['schemas']['ResponseCode'];

@@ -2,8 +2,6 @@
 
 export const ResponseCodeSchema = {
     type: 'integer',
-    title: 'Business code',
-    description: 'The envelope\'s `code`. Independent of the HTTP status (see the API description).\n- `200` Success: the request was processed.\n- `400` Bad request: a required parameter is missing (recordInfo without `taskId`, uploads).\n- `401` Unauthorized: credentials missing or invalid.\n- `402` Insufficient credits: the balance cannot cover the operation.\n- `404` Not found: the resource or endpoint does not exist.\n- `422` Validation error: a parameter failed its checks (also: unknown taskId).\n- `429` Rate limited: the request limit for this resource was exceeded (HTTP 429).\n- `433` Sub-key limit: a sub-key\'s usage exceeds its limit.\n- `455` Service unavailable: the system is under maintenance.\n- `500` Server error: an unexpected failure while processing the request.\n- `501` Generation failed: the task failed (callbacks; see `failMsg`).\n- `505` Feature disabled: the requested feature is disabled.\n',
     enum: [
         200,
         400,
@@ -18,47 +16,16 @@ export const ResponseCodeSchema = {
         501,
         505
     ],
-    'x-enum-varnames': [
-        'Success',
-        'BadRequest',
-        'Unauthorized',
-        'InsufficientCredits',
-        'NotFound',
-        'ValidationError',
-        'RateLimited',
-        'SubKeyLimitExceeded',
-        'ServiceUnavailable',
-        'ServerError',
-        'GenerationFailed',
-        'FeatureDisabled'
-    ],
-    'x-enum-descriptions': [
-        'Success - the request was processed',
-        'Bad request - a required parameter is missing',
-        'Unauthorized - authentication credentials are missing or invalid',
-        'Insufficient credits - the account balance cannot cover the operation',
-        'Not found - the requested resource or endpoint does not exist',
-        'Validation error - the request parameters failed validation',
-        'Rate limited - the request limit for this resource was exceeded',
-        'Sub-key limit exceeded - the sub-key\'s usage exceeds its limit',
-        'Service unavailable - the system is under maintenance',
-        'Server error - an unexpected failure occurred while processing the request',
-        'Generation failed - the content generation task failed',
-        'Feature disabled - the requested feature is currently disabled'
-    ],
     example: 200
 } as const;
 
 export const MessageSchema = {
     type: 'string',
-    description: 'The envelope\'s message; `success` when `code` is 200, an error description otherwise.',
     example: 'success'
 } as const;
 
 export const ErrorEnvelopeSchema = {
     type: 'object',
-    title: 'Error envelope',
-    description: 'Any error in kie.ai\'s envelope. `msg` is canonical; some kie.ai pages print `message`\ninstead, so it is accepted too (kie.ai sends one of the two).\n',
     required: [
         'code'
     ],
@@ -70,8 +37,7 @@ export const ErrorEnvelopeSchema = {
             $ref: '#/components/schemas/Message'
         },
         message: {
-            type: 'string',
-            description: 'Alias of `msg` printed by some kie.ai doc pages; clients accept it.'
+            type: 'string'
         },
         data: {
             type: 'null'
@@ -82,14 +48,12 @@ export const ErrorEnvelopeSchema = {
 export const TaskIdSchema = {
     type: 'string',
     minLength: 1,
-    description: 'Opaque task id. kie.ai issues 32 lowercase hexadecimal characters; its docs also show\n`task_kling_1765187774173`. Treat it as an opaque string.\n',
     example: 'e989621f54392584b05867f87b160672'
 } as const;
 
 export const UnixMillisSchema = {
     type: 'integer',
     minimum: 0,
-    description: 'Unix time in milliseconds (exceeds 32 bits; a JSON number, not a bigint).',
     example: 1755599634000
 } as const;
 
@@ -99,7 +63,6 @@ export const KlingModelSchema = {
         'kling/v2-1-pro'
     ],
     default: 'kling/v2-1-pro',
-    description: 'The model. This contract covers Kling v2.1 Pro image-to-video only.',
     example: 'kling/v2-1-pro'
 } as const;
 
@@ -107,8 +70,7 @@ export const HttpUrlSchema = {
     type: 'string',
     format: 'uri',
     pattern: '^https?://[^\\s]+$',
-    maxLength: 2048,
-    description: 'An absolute http(s) URL.'
+    maxLength: 2048
 } as const;
 
 export const ImageUrlSchema = {
@@ -116,7 +78,6 @@ export const ImageUrlSchema = {
     format: 'uri',
     pattern: '^https?://[^\\s]+$',
     maxLength: 2048,
-    description: 'URL of an image already uploaded somewhere public (a URL, not the file content): use the\nupload API\'s `downloadUrl`, or any public http(s) URL. Formats: `image/jpeg`, `image/png`,\n`image/webp`. Maximum file size: 10 MB. (kie.ai\'s 2026-06 Chinese page says JPEG only;\nthe seed lists all three.)\n',
     'x-max-file-bytes': 10485760,
     'x-accepted-media-types': [
         'image/jpeg',
@@ -133,7 +94,6 @@ export const DurationSchema = {
         '10'
     ],
     default: '5',
-    description: 'Length of the video in seconds. A **string**, not a number. Price - 50 credits for "5", 100 for "10".',
     'x-credits': {
         5: 50,
         10: 100
@@ -143,8 +103,6 @@ export const DurationSchema = {
 
 export const KlingV21ProInputSchema = {
     type: 'object',
-    title: 'Kling v2.1 Pro input',
-    description: 'The generation\'s inputs (`input` of the create request).',
     required: [
         'prompt',
         'image_url'
@@ -154,7 +112,6 @@ export const KlingV21ProInputSchema = {
             type: 'string',
             minLength: 1,
             maxLength: 5000,
-            description: 'Text describing the video to generate. At most 5000 characters.',
             example: '第一人称视角：反重力冲浪者穿梭于悬浮半空的古老遗迹之间，发光苔藓照亮路径，冲浪板划过薄雾时发出嘶嘶声，速度越快，周遭的回声越响亮'
         },
         image_url: {
@@ -166,7 +123,6 @@ export const KlingV21ProInputSchema = {
         negative_prompt: {
             type: 'string',
             maxLength: 500,
-            description: 'Elements to keep out of the video. At most 500 characters.',
             example: '模糊、畸变、低画质'
         },
         cfg_scale: {
@@ -175,11 +131,9 @@ export const KlingV21ProInputSchema = {
             maximum: 1,
             multipleOf: 0.1,
             default: 0.5,
-            description: 'Classifier-free guidance scale - how closely the model follows the prompt. 0 to 1 in\nsteps of 0.1. Check the step with a tolerance: in binary floating point 0.7 / 0.1 is\n6.999…, which strict JSON Schema validators (ajv without multipleOfPrecision) reject.\n',
             example: 0.5
         },
         tail_image_url: {
-            description: 'URL of the image for the video\'s last frame, or an empty string for none (the seed\'s\nexample sends `""`). Same formats and 10 MB limit as `image_url`.\n',
             anyOf: [
                 {
                     $ref: '#/components/schemas/ImageUrl'
@@ -196,8 +150,6 @@ export const KlingV21ProInputSchema = {
 
 export const CreateTaskRequestSchema = {
     type: 'object',
-    title: 'Create task request',
-    description: 'The body of createTask.',
     required: [
         'model',
         'input'
@@ -212,7 +164,6 @@ export const CreateTaskRequestSchema = {
                     $ref: '#/components/schemas/HttpUrl'
                 }
             ],
-            description: 'URL that receives the task\'s final record as a POST (on success and on failure). Optional;\nrecommended in production instead of polling. Must answer 2xx within 15 seconds.\n',
             example: 'https://your-domain.com/api/callback'
         },
         input: {
@@ -223,7 +174,6 @@ export const CreateTaskRequestSchema = {
 
 export const CreateTaskResultSchema = {
     type: 'object',
-    title: 'Created task',
     required: [
         'taskId'
     ],
@@ -236,7 +186,6 @@ export const CreateTaskResultSchema = {
 
 export const CreateTaskEnvelopeSchema = {
     type: 'object',
-    title: 'createTask response',
     required: [
         'code'
     ],
@@ -248,11 +197,9 @@ export const CreateTaskEnvelopeSchema = {
             $ref: '#/components/schemas/Message'
         },
         message: {
-            type: 'string',
-            description: 'Alias of `msg` printed by some kie.ai doc pages.'
+            type: 'string'
         },
         data: {
-            description: 'The created task when `code` is 200, null otherwise.',
             anyOf: [
                 {
                     $ref: '#/components/schemas/CreateTaskResult'
@@ -274,19 +221,10 @@ export const TaskStateSchema = {
         'success',
         'fail'
     ],
-    description: '- `waiting`: created, waiting to be queued.\n- `queuing`: in the processing queue.\n- `generating`: being generated.\n- `success`: finished; `resultJson` holds the result URLs. Final.\n- `fail`: failed; `failCode` and `failMsg` say why. Final, not charged.\n',
-    'x-enum-descriptions': [
-        'Created, waiting to be queued',
-        'In the processing queue',
-        'Being generated',
-        'Finished; resultJson holds the result URLs',
-        'Failed; failCode and failMsg say why'
-    ],
     example: 'generating'
 } as const;
 
 export const FailCodeSchema = {
-    description: 'Why the task failed: `""` on success, null while pending. Documented as a string, but it\nalso arrives as an integer; clients normalise it to `string | null`.\n',
     type: [
         'string',
         'integer',
@@ -297,8 +235,6 @@ export const FailCodeSchema = {
 
 export const TaskRecordSchema = {
     type: 'object',
-    title: 'Task record',
-    description: 'A task as recordInfo reports it.',
     required: [
         'taskId',
         'model',
@@ -312,7 +248,6 @@ export const TaskRecordSchema = {
         },
         model: {
             type: 'string',
-            description: 'The task\'s model; `kling/v2-1-pro` for tasks created through this contract.',
             example: 'kling/v2-1-pro'
         },
         state: {
@@ -320,7 +255,6 @@ export const TaskRecordSchema = {
         },
         param: {
             type: 'string',
-            description: 'The **complete** create request (`model`, `callBackUrl`, `input`), JSON-encoded as a\nstring. Decoded shape: `TaskParam`.\n',
             contentMediaType: 'application/json',
             contentSchema: {
                 $ref: '#/components/schemas/TaskParam'
@@ -331,7 +265,6 @@ export const TaskRecordSchema = {
                 'string',
                 'null'
             ],
-            description: 'The result, JSON-encoded as a string: non-empty only when `state` is `success`\n(`""` or null otherwise). Decoded shape: `TaskResult`.\n',
             contentMediaType: 'application/json',
             contentSchema: {
                 $ref: '#/components/schemas/TaskResult'
@@ -344,19 +277,16 @@ export const TaskRecordSchema = {
             type: [
                 'string',
                 'null'
-            ],
-            description: 'Human-readable failure reason; `""` on success, null while pending.'
+            ]
         },
         costTime: {
             type: [
                 'integer',
                 'null'
             ],
-            minimum: 0,
-            description: 'Processing time in **milliseconds** (decision; see the API description); null while pending.'
+            minimum: 0
         },
         completeTime: {
-            description: 'When the task ended; null while pending.',
             anyOf: [
                 {
                     $ref: '#/components/schemas/UnixMillis'
@@ -374,15 +304,12 @@ export const TaskRecordSchema = {
         },
         creditsConsumed: {
             type: 'number',
-            minimum: 0,
-            description: 'Credits charged. Not in kie.ai\'s official schema; some clients read it when present.'
+            minimum: 0
         }
     }
 } as const;
 
 export const TaskParamSchema = {
-    title: 'Task param (decoded)',
-    description: 'The decoded `param` of a record - the create request as it was sent.',
     allOf: [
         {
             $ref: '#/components/schemas/CreateTaskRequest'
@@ -392,8 +319,6 @@ export const TaskParamSchema = {
 
 export const TaskResultSchema = {
     type: 'object',
-    title: 'Task result (decoded)',
-    description: 'The decoded `resultJson` of a success record.',
     required: [
         'resultUrls'
     ],
@@ -401,7 +326,6 @@ export const TaskResultSchema = {
         resultUrls: {
             type: 'array',
             minItems: 1,
-            description: 'The generated video (one MP4 for Kling v2.1 Pro). Download promptly.',
             items: {
                 $ref: '#/components/schemas/HttpUrl'
             }
@@ -411,7 +335,6 @@ export const TaskResultSchema = {
 
 export const TaskRecordEnvelopeSchema = {
     type: 'object',
-    title: 'recordInfo response',
     required: [
         'code'
     ],
@@ -423,11 +346,9 @@ export const TaskRecordEnvelopeSchema = {
             $ref: '#/components/schemas/Message'
         },
         message: {
-            type: 'string',
-            description: 'Alias of `msg` printed by some kie.ai doc pages.'
+            type: 'string'
         },
         data: {
-            description: 'The record when `code` is 200, null otherwise.',
             anyOf: [
                 {
                     $ref: '#/components/schemas/TaskRecord'
@@ -441,8 +362,6 @@ export const TaskRecordEnvelopeSchema = {
 } as const;
 
 export const CallbackRecordSchema = {
-    title: 'Callback record',
-    description: 'The record as delivered to `callBackUrl` - the recordInfo record plus the credits.',
     allOf: [
         {
             $ref: '#/components/schemas/TaskRecord'
@@ -456,12 +375,10 @@ export const CallbackRecordSchema = {
             properties: {
                 consumeCredits: {
                     type: 'integer',
-                    minimum: 0,
-                    description: 'Credits charged for this task (0 on failure).'
+                    minimum: 0
                 },
                 remainedCredits: {
-                    type: 'integer',
-                    description: 'The account\'s balance after this task.'
+                    type: 'integer'
                 }
             }
         }
@@ -470,8 +387,6 @@ export const CallbackRecordSchema = {
 
 export const CallbackPayloadSchema = {
     type: 'object',
-    title: 'Callback payload',
-    description: 'The body kie.ai POSTs to `callBackUrl` when a task ends.',
     required: [
         'code',
         'data'
@@ -482,12 +397,10 @@ export const CallbackPayloadSchema = {
             enum: [
                 200,
                 501
-            ],
-            description: '200 when the task succeeded, 501 (generation failed) when it failed.'
+            ]
         },
         msg: {
-            type: 'string',
-            description: 'Free text, e.g. "Playground task completed successfully."'
+            type: 'string'
         },
         data: {
             $ref: '#/components/schemas/CallbackRecord'
@@ -497,7 +410,6 @@ export const CallbackPayloadSchema = {
 
 export const CreditBalanceEnvelopeSchema = {
     type: 'object',
-    title: 'Credit balance response',
     required: [
         'code'
     ],
@@ -509,11 +421,9 @@ export const CreditBalanceEnvelopeSchema = {
             $ref: '#/components/schemas/Message'
         },
         message: {
-            type: 'string',
-            description: 'Alias of `msg` printed by some kie.ai doc pages.'
+            type: 'string'
         },
         data: {
-            description: 'The remaining credits when `code` is 200, null otherwise.',
             type: [
                 'number',
                 'null'
@@ -524,7 +434,6 @@ export const CreditBalanceEnvelopeSchema = {
 
 export const DownloadUrlRequestSchema = {
     type: 'object',
-    title: 'Download link request',
     required: [
         'url'
     ],
@@ -534,15 +443,13 @@ export const DownloadUrlRequestSchema = {
                 {
                     $ref: '#/components/schemas/HttpUrl'
                 }
-            ],
-            description: 'A URL kie.ai generated (a result URL).'
+            ]
         }
     }
 } as const;
 
 export const DownloadUrlEnvelopeSchema = {
     type: 'object',
-    title: 'Download link response',
     required: [
         'code'
     ],
@@ -554,11 +461,9 @@ export const DownloadUrlEnvelopeSchema = {
             $ref: '#/components/schemas/Message'
         },
         message: {
-            type: 'string',
-            description: 'Alias of `msg` printed by some kie.ai doc pages.'
+            type: 'string'
         },
         data: {
-            description: 'A link valid for 20 minutes when `code` is 200, null otherwise.',
             anyOf: [
                 {
                     $ref: '#/components/schemas/HttpUrl'
@@ -576,7 +481,6 @@ export const UploadPathSchema = {
     minLength: 1,
     maxLength: 255,
     pattern: '^[^/](.*[^/])?$',
-    description: 'Folder to store the file in, without leading or trailing slashes.',
     example: 'images/user-uploads'
 } as const;
 
@@ -585,13 +489,11 @@ export const UploadFileNameSchema = {
     minLength: 1,
     maxLength: 255,
     pattern: '^[^/\\\\]+$',
-    description: 'Name to store the file under. Optional: a random name is generated when omitted. Reusing a\nname overwrites the earlier file (the change may take a while to show through caches).\n',
     example: 'first-frame.png'
 } as const;
 
 export const StreamUploadRequestSchema = {
     type: 'object',
-    title: 'Multipart upload',
     required: [
         'file',
         'uploadPath'
@@ -599,8 +501,7 @@ export const StreamUploadRequestSchema = {
     properties: {
         file: {
             type: 'string',
-            contentMediaType: 'application/octet-stream',
-            description: 'The file\'s bytes (images for Kling - JPEG, PNG or WebP, at most 10 MB).'
+            contentMediaType: 'application/octet-stream'
         },
         uploadPath: {
             $ref: '#/components/schemas/UploadPath'
@@ -613,7 +514,6 @@ export const StreamUploadRequestSchema = {
 
 export const Base64UploadRequestSchema = {
     type: 'object',
-    title: 'Base64 upload',
     required: [
         'base64Data',
         'uploadPath'
@@ -621,8 +521,7 @@ export const Base64UploadRequestSchema = {
     properties: {
         base64Data: {
             type: 'string',
-            minLength: 1,
-            description: 'Bare base64, or a `data:<mime>;base64,<data>` URL. Up to 10 MB decoded.'
+            minLength: 1
         },
         uploadPath: {
             $ref: '#/components/schemas/UploadPath'
@@ -635,7 +534,6 @@ export const Base64UploadRequestSchema = {
 
 export const UrlUploadRequestSchema = {
     type: 'object',
-    title: 'URL upload',
     required: [
         'fileUrl',
         'uploadPath'
@@ -646,8 +544,7 @@ export const UrlUploadRequestSchema = {
                 {
                     $ref: '#/components/schemas/HttpUrl'
                 }
-            ],
-            description: 'Public http(s) URL kie.ai downloads (30 s timeout, up to about 100 MB).'
+            ]
         },
         uploadPath: {
             $ref: '#/components/schemas/UploadPath'
@@ -660,7 +557,6 @@ export const UrlUploadRequestSchema = {
 
 export const FileUploadResultSchema = {
     type: 'object',
-    title: 'Uploaded file',
     required: [
         'fileName',
         'filePath',
@@ -676,7 +572,6 @@ export const FileUploadResultSchema = {
         },
         filePath: {
             type: 'string',
-            description: '`uploadPath/fileName`.',
             example: 'images/user-uploads/first-frame.png'
         },
         downloadUrl: {
@@ -684,13 +579,11 @@ export const FileUploadResultSchema = {
                 {
                     $ref: '#/components/schemas/HttpUrl'
                 }
-            ],
-            description: 'Where the file is served; pass it as `image_url`. Temporary (3 days; 24 hours on some pages).'
+            ]
         },
         fileSize: {
             type: 'integer',
-            minimum: 0,
-            description: 'Size in bytes.'
+            minimum: 0
         },
         mimeType: {
             type: 'string',
@@ -705,8 +598,6 @@ export const FileUploadResultSchema = {
 
 export const FileUploadEnvelopeSchema = {
     type: 'object',
-    title: 'Upload response',
-    description: 'The upload server\'s envelope, which adds `success` to `{code, msg, data}`.',
     required: [
         'success',
         'code'
@@ -717,7 +608,6 @@ export const FileUploadEnvelopeSchema = {
         },
         code: {
             type: 'integer',
-            description: '200 on success; 400 bad request, 401 bad key, 405 wrong method, 413 too large, 500 server error.',
             enum: [
                 200,
                 400,
@@ -731,8 +621,7 @@ export const FileUploadEnvelopeSchema = {
             type: 'string'
         },
         message: {
-            type: 'string',
-            description: 'Alias of `msg` printed by some kie.ai doc pages.'
+            type: 'string'
         },
         data: {
             anyOf: [
