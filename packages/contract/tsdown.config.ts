@@ -8,4 +8,6 @@ export default defineConfig({
   target: 'es2022',
   clean: true,
   sourcemap: true,
+  // One file per module, so bundlers drop what a consumer does not import (sideEffects: false).
+  unbundle: true,
 });

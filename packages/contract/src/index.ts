@@ -73,14 +73,15 @@ export {
   type ResponseCodeInfo,
   responseCodes,
 } from './response-codes';
+export { validateCreateTaskRequest } from './validate-create-task';
 export {
+  assertAllSchemasSupported,
   formatIssues,
   jsonSchemaOf,
   type SchemaName,
   type Validator,
   validateBase64UploadRequest,
   validateCallbackPayload,
-  validateCreateTaskRequest,
   validateDownloadUrlRequest,
   validateErrorEnvelope,
   validateKlingV21ProInput,

@@ -18,13 +18,17 @@ export interface ResponseCodeInfo {
 }
 
 /** Every business code of the spec, in the spec's order. */
-export const responseCodes: readonly ResponseCodeInfo[] = ResponseCodeSchema.enum.map((code, index) => ({
-  code,
-  name: ResponseCodeSchema['x-enum-varnames'][index] ?? String(code),
-  meaning: ResponseCodeSchema['x-enum-descriptions'][index] ?? '',
-}));
+export const responseCodes: readonly ResponseCodeInfo[] = /* @__PURE__ */ ResponseCodeSchema.enum.map(
+  (code, index) => ({
+    code,
+    name: ResponseCodeSchema['x-enum-varnames'][index] ?? String(code),
+    meaning: ResponseCodeSchema['x-enum-descriptions'][index] ?? '',
+  }),
+);
 
-const byCode = new Map<number, ResponseCodeInfo>(responseCodes.map((info) => [info.code, info]));
+const byCode = /* @__PURE__ */ new Map<number, ResponseCodeInfo>(
+  responseCodes.map((info) => [info.code, info]),
+);
 
 /** Looks a business code up; `undefined` for a code the spec does not list. */
 export function describeResponseCode(code: number): ResponseCodeInfo | undefined {

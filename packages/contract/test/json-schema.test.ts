@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { formatIssues, jsonSchemaOf, validateSchema, validateTaskRecord } from '../src/index';
+import {
+  assertAllSchemasSupported,
+  formatIssues,
+  jsonSchemaOf,
+  validateCreateTaskRequest,
+  validateSchema,
+  validateTaskRecord,
+} from '../src/index';
 import { assertSupportedKeywords, collectIssues, type ValidationIssue } from '../src/json-schema';
 
 const check = (schema: Record<string, unknown>, value: unknown): ValidationIssue[] => {
@@ -75,5 +82,20 @@ describe('the contract validator', () => {
 
   it('throws for a schema name the spec does not have', () => {
     expect(() => validateSchema('Nope' as never, {})).toThrow('No generated JSON Schema for "Nope"');
+  });
+});
+
+describe('coverage of the generated schemas', () => {
+  it('uses only keywords the validator enforces', () => {
+    expect(() => assertAllSchemasSupported()).not.toThrow();
+  });
+
+  it('gives the standalone createTask validator every schema it references', () => {
+    const seedLike = {
+      model: 'kling/v2-1-pro',
+      callBackUrl: 'x',
+      input: { prompt: '', image_url: 'y', duration: '7', tail_image_url: 'z' },
+    };
+    expect(validateCreateTaskRequest(seedLike)).toEqual(validateSchema('CreateTaskRequest', seedLike));
   });
 });
