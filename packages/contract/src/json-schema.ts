@@ -27,7 +27,7 @@ export type ValidationResult<T> =
   | { readonly ok: false; readonly value?: undefined; readonly issues: readonly ValidationIssue[] };
 
 /** Keywords that only annotate: they never make a value invalid. */
-const ANNOTATIONS = new Set([
+const ANNOTATIONS = /* @__PURE__ */ new Set([
   'title',
   'description',
   'default',
@@ -42,7 +42,7 @@ const ANNOTATIONS = new Set([
   '$comment',
 ]);
 
-const ASSERTIONS = new Set([
+const ASSERTIONS = /* @__PURE__ */ new Set([
   '$ref',
   'type',
   'enum',

@@ -1,0 +1,156 @@
+/** `createKlingClient`: the SDK's entry point. */
+import {
+  type CreateTaskRequest,
+  KLING_MODEL,
+  type KlingModel,
+  type KlingV21ProInput,
+  type paths,
+  type TaskRecord,
+  validateCreateTaskRequest,
+} from '@kling-kit/contract';
+import createClient from 'openapi-fetch';
+import { KlingError, KlingInputError } from './errors';
+import { PollScheduler } from './internal/poll-scheduler';
+import { type Call, type RawResult, request } from './internal/request';
+import type { ClientOptions } from './options';
+import { decodeTask, type Task, type TaskHandle } from './task';
+import { planUpload, type UploadedFile, type UploadOptions, type UploadSource } from './uploads';
+import { type WaitDeps, type WaitOptions, waitForTask, watchTask } from './wait';
+
+/** What `createTask` takes: the model's inputs, and optionally a callback URL. */
+export interface CreateTaskParams {
+  input: KlingV21ProInput;
+  /** kie.ai POSTs the final record here (verify it with `verifyCallback`). */
+  callBackUrl?: string;
+  /** @default 'kling/v2-1-pro' */
+  model?: KlingModel;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** A client for kie.ai's Kling v2.1 Pro API. */
+export interface KlingClient {
+  /** Validates the input locally, then creates the task. Never retried when the outcome is unknown. */
+  createTask(params: CreateTaskParams, options?: CallOptions): Promise<TaskHandle>;
+  /** The task's record, decoded. */
+  getTask(taskId: string, options?: CallOptions): Promise<Task>;
+  /** Resolves with the successful task; rejects with `TaskFailedError` or `WaitTimeoutError`. */
+  waitForTask(task: string | TaskHandle, options?: WaitOptions): Promise<Task>;
+  /** Yields the task at each state change, ending with its final state. */
+  watchTask(task: string | TaskHandle, options?: WaitOptions): AsyncGenerator<Task>;
+  /** `createTask` then `waitForTask`. */
+  generate(params: CreateTaskParams, options?: WaitOptions): Promise<Task>;
+  /** The account's remaining credits. */
+  getCredits(options?: CallOptions): Promise<number>;
+  /** A 20-minute download link for a URL kie.ai generated. */
+  getDownloadUrl(url: string, options?: CallOptions): Promise<string>;
+  /** Uploads an image (bytes, Blob, public URL or data URL); pass the result's `downloadUrl` as `image_url`. */
+  uploadFile(source: UploadSource, options?: UploadOptions): Promise<UploadedFile>;
+  /** The authoritative record behind a callback (the signature does not cover the body). */
+  confirmCallback(callback: { data: { taskId: string } } | { task: { taskId: string } }): Promise<Task>;
+}
+
+function environmentKey(): string | undefined {
+  const global = globalThis as {
+    process?: { env?: Record<string, string | undefined> };
+    Deno?: { env?: { get(name: string): string | undefined } };
+  };
+  try {
+    return global.process?.env?.KIE_API_KEY ?? global.Deno?.env?.get('KIE_API_KEY');
+  } catch {
+    return undefined; // Deno without --allow-env
+  }
+}
+
+const inBrowser = (): boolean =>
+  typeof (globalThis as { document?: unknown }).document !== 'undefined' &&
+  typeof (globalThis as { window?: unknown }).window !== 'undefined';
+
+/** Creates a client. Throws `KlingError` without an API key, or in a browser talking to api.kie.ai without opt-in. */
+export function createKlingClient(options: ClientOptions = {}): KlingClient {
+  const apiKey = options.apiKey ?? environmentKey();
+  if (!apiKey) {
+    throw new KlingError('No kie.ai API key: pass { apiKey } or set the KIE_API_KEY environment variable');
+  }
+  const baseUrl = (options.baseUrl ?? 'https://api.kie.ai').replace(/\/+$/, '');
+  if (inBrowser() && /(^|\.)kie\.ai$/.test(new URL(baseUrl).hostname) && !options.dangerouslyAllowBrowser) {
+    throw new KlingError(
+      'Refusing to call api.kie.ai from a browser: the API key would be visible to anyone using the page. ' +
+        'Call it from your server or through a proxy (baseUrl), or pass dangerouslyAllowBrowser: true.',
+    );
+  }
+  const fetchImpl = (input: Request) => (options.fetch ?? globalThis.fetch)(input);
+  const api = createClient<paths>({ baseUrl, fetch: fetchImpl });
+  const uploads = createClient<paths>({
+    baseUrl: (options.uploadBaseUrl ?? 'https://kieai.redpandaai.co').replace(/\/+$/, ''),
+    fetch: fetchImpl,
+  });
+  const headers = { Authorization: `Bearer ${apiKey}` };
+  const settings = { maxRetries: options.maxRetries ?? 2, timeoutMs: options.timeoutMs ?? 60_000, hooks: options.hooks ?? {} };
+  /** One operation of the spec through openapi-fetch, with the envelope, timeout and retry rules. */
+  const send = <T>(
+    method: 'get' | 'post',
+    path: keyof paths,
+    init: { params?: object; body?: unknown; bodySerializer?: (body: never) => FormData },
+    details: { kind?: Call['kind']; signal?: AbortSignal | undefined; taskId?: string },
+  ) =>
+    request<T>(settings, {
+      label: `${method.toUpperCase()} ${path}`,
+      kind: details.kind ?? 'safe',
+      ...details,
+      send: (signal) =>
+        ((path.startsWith('/api/file') ? uploads : api).request as (...args: unknown[]) => Promise<RawResult>)(
+          method,
+          path,
+          { ...init, headers, signal, parseAs: 'text' },
+        ),
+    });
+
+  const getTask = async (taskId: string, signal?: AbortSignal) =>
+    decodeTask(await send<TaskRecord>('get', '/api/v1/jobs/recordInfo', { params: { query: { taskId } } }, { taskId, signal }));
+  const waitDeps: WaitDeps = {
+    getTask,
+    scheduler: new PollScheduler(options.maxPollsPerSecond ?? 8),
+    hooks: settings.hooks,
+  };
+
+  const client: KlingClient = {
+    async createTask(params, callOptions = {}) {
+      const body: CreateTaskRequest = {
+        model: params.model ?? KLING_MODEL,
+        ...(params.callBackUrl ? { callBackUrl: params.callBackUrl } : {}),
+        input: params.input,
+      };
+      const checked = validateCreateTaskRequest(body);
+      if (!checked.ok) {
+        const detail = checked.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+        throw new KlingInputError(`Invalid createTask request: ${detail}`, checked.issues);
+      }
+      const data = await send<{ taskId: string }>('post', '/api/v1/jobs/createTask', { body }, {
+        kind: 'create',
+        signal: callOptions.signal,
+      });
+      const { callBackUrl } = body;
+      return { taskId: data.taskId, model: body.model, createdAt: Date.now(), ...(callBackUrl ? { callBackUrl } : {}) };
+    },
+    getTask: (taskId, callOptions = {}) => getTask(taskId, callOptions.signal),
+    waitForTask: (task, waitOptions) => waitForTask(waitDeps, task, waitOptions),
+    watchTask: (task, waitOptions) => watchTask(waitDeps, task, waitOptions),
+    async generate(params, waitOptions = {}) {
+      return client.waitForTask(await client.createTask(params, { signal: waitOptions.signal }), waitOptions);
+    },
+    getCredits: (callOptions = {}) => send<number>('get', '/api/v1/chat/credit', {}, { signal: callOptions.signal }),
+    getDownloadUrl: (url, callOptions = {}) =>
+      send<string>('post', '/api/v1/common/download-url', { body: { url } }, { signal: callOptions.signal }),
+    async uploadFile(source, uploadOptions = {}) {
+      const plan = await planUpload(source, uploadOptions);
+      const init = plan.via === 'stream' ? { body: plan.body, bodySerializer: (form: FormData) => form } : { body: plan.body };
+      return send<UploadedFile>('post', `/api/file-${plan.via}-upload`, init, { signal: uploadOptions.signal });
+    },
+    confirmCallback: (callback) => getTask('task' in callback ? callback.task.taskId : callback.data.taskId),
+  };
+  return client;
+}

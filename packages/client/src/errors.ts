@@ -1,0 +1,213 @@
+/**
+ * Every error the client throws. `KlingApiError` maps kie.ai's envelope codes (whether they arrive
+ * as HTTP 200 with the code in the body, or as real HTTP statuses) to one class per code. No error
+ * message, property or `toString()` ever holds the API key: errors keep no headers and no request.
+ */
+import type { Task } from './task';
+
+/** Base class of every error this package throws. */
+export class KlingError extends Error {
+  override name = 'KlingError';
+}
+
+/** What the client knows about the request that failed. */
+export interface RequestInfo {
+  /** `POST /api/v1/jobs/createTask` (never a header or the key). */
+  readonly request?: string;
+  readonly requestId?: string;
+  readonly taskId?: string;
+}
+
+/** kie.ai answered with an envelope error (`code` ≠ 200). */
+export class KlingApiError extends KlingError {
+  override name = 'KlingApiError';
+  /** The envelope's business code (401, 402, 422, 429, …). */
+  readonly code: number;
+  /** The HTTP status (kie.ai sends most business errors with 200). */
+  readonly status: number;
+  /** kie.ai's message (`msg`, or `message` on some answers). */
+  readonly msg: string;
+  readonly request?: string;
+  readonly requestId?: string;
+  readonly taskId?: string;
+  /** Seconds to wait before retrying, from `Retry-After`. */
+  readonly retryAfterSec?: number;
+
+  constructor(
+    code: number,
+    status: number,
+    msg: string,
+    info: RequestInfo & { retryAfterSec?: number } = {},
+  ) {
+    super(`kie.ai ${info.request ? `${info.request} ` : ''}failed with code ${code}${msg ? `: ${msg}` : ''}`);
+    this.code = code;
+    this.status = status;
+    this.msg = msg;
+    Object.assign(this, info);
+  }
+}
+
+/** 400: a required parameter is missing. */
+export class BadRequestError extends KlingApiError {
+  override name = 'BadRequestError';
+}
+/** 401: the API key is missing or invalid. */
+export class AuthenticationError extends KlingApiError {
+  override name = 'AuthenticationError';
+}
+/** 402: the balance cannot cover the task. */
+export class InsufficientCreditsError extends KlingApiError {
+  override name = 'InsufficientCreditsError';
+}
+/** 404: the resource or endpoint does not exist. */
+export class NotFoundError extends KlingApiError {
+  override name = 'NotFoundError';
+}
+/** 422: a parameter failed kie.ai's checks (also: an unknown taskId, `recordInfo is null`). */
+export class ValidationError extends KlingApiError {
+  override name = 'ValidationError';
+}
+/** 429: rate limited (20 new tasks per 10 s, 10 queries per second). */
+export class RateLimitError extends KlingApiError {
+  override name = 'RateLimitError';
+}
+/** 433: a sub-key exceeded its usage limit. */
+export class SubKeyLimitError extends KlingApiError {
+  override name = 'SubKeyLimitError';
+}
+/** 455: the service is under maintenance. */
+export class ServiceUnavailableError extends KlingApiError {
+  override name = 'ServiceUnavailableError';
+}
+/** 500 and other 5xx: kie.ai failed to handle the request. */
+export class ServerError extends KlingApiError {
+  override name = 'ServerError';
+}
+/** 501: generation failed. */
+export class GenerationFailedError extends KlingApiError {
+  override name = 'GenerationFailedError';
+}
+/** 505: the feature is disabled. */
+export class FeatureDisabledError extends KlingApiError {
+  override name = 'FeatureDisabledError';
+}
+
+const BY_CODE: Readonly<Record<number, typeof KlingApiError>> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  402: InsufficientCreditsError,
+  404: NotFoundError,
+  422: ValidationError,
+  429: RateLimitError,
+  433: SubKeyLimitError,
+  455: ServiceUnavailableError,
+  500: ServerError,
+  501: GenerationFailedError,
+  505: FeatureDisabledError,
+};
+
+/** The error class of an envelope code. */
+export function apiError(
+  code: number,
+  status: number,
+  msg: string,
+  info: RequestInfo & { retryAfterSec?: number } = {},
+): KlingApiError {
+  const ErrorClass = BY_CODE[code] ?? (code >= 500 ? ServerError : KlingApiError);
+  return new ErrorClass(code, status, msg, info);
+}
+
+/** The input failed the spec's rules locally; no request was sent and nothing was charged. */
+export class KlingInputError extends KlingError {
+  override name = 'KlingInputError';
+  constructor(
+    message: string,
+    /** Each broken rule: `{ path: 'input.prompt', keyword: 'maxLength', message }`. */
+    readonly issues: readonly { path: string; keyword: string; message: string }[],
+  ) {
+    super(message);
+  }
+}
+
+/** kie.ai answered something that is not its JSON envelope (e.g. an HTML 502 page from a proxy). */
+export class KlingResponseError extends KlingError {
+  override name = 'KlingResponseError';
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The request never got an answer: DNS, refused or reset connection. */
+export class KlingConnectionError extends KlingError {
+  override name = 'KlingConnectionError';
+}
+
+/** One request took longer than `timeoutMs`. */
+export class KlingTimeoutError extends KlingError {
+  override name = 'KlingTimeoutError';
+}
+
+/** The caller's `AbortSignal` fired. */
+export class KlingAbortError extends KlingError {
+  override name = 'KlingAbortError';
+}
+
+/**
+ * createTask failed in a way that does not tell whether kie.ai created the task (a 5xx, a timeout,
+ * a connection reset after the request was sent). It was not retried, so no task is paid twice; look
+ * for the task (kie.ai's logs, or your callback) before creating it again.
+ */
+export class CreateOutcomeUnknownError extends KlingError {
+  override name = 'CreateOutcomeUnknownError';
+}
+
+/** The task ended in `fail`. */
+export class TaskFailedError extends KlingError {
+  override name = 'TaskFailedError';
+  readonly taskId: string;
+  readonly failCode: string | null;
+  readonly failMsg: string | null;
+
+  constructor(readonly task: Task) {
+    super(
+      `Task ${task.taskId} failed${task.failCode ? ` (${task.failCode})` : ''}: ${task.failMsg ?? 'no reason given'}`,
+    );
+    this.taskId = task.taskId;
+    this.failCode = task.failCode;
+    this.failMsg = task.failMsg;
+  }
+}
+
+/** The wait hit its deadline. The task itself keeps running on kie.ai: wait again or check later. */
+export class WaitTimeoutError extends KlingError {
+  override name = 'WaitTimeoutError';
+  constructor(
+    readonly taskId: string,
+    readonly timeoutMs: number,
+    /** The last state seen before the deadline, if any. */
+    readonly lastState?: string,
+  ) {
+    super(
+      `Gave up waiting for task ${taskId} after ${timeoutMs} ms${lastState ? ` (last state: ${lastState})` : ''}; the task keeps running`,
+    );
+  }
+}
+
+/** A callback failed verification (signature, timestamp or body). */
+export class CallbackVerificationError extends KlingError {
+  override name = 'CallbackVerificationError';
+  constructor(
+    message: string,
+    readonly reason: 'missing-signature' | 'bad-signature' | 'stale-timestamp' | 'invalid-body',
+  ) {
+    super(message);
+  }
+}
+
+/** Whether a value is an error thrown by this package. */
+export function isKlingError(value: unknown): value is KlingError {
+  return value instanceof KlingError;
+}

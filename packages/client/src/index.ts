@@ -1,0 +1,43 @@
+/**
+ * @kling-kit/client: the SDK for kie.ai's Kling v2.1 Pro image-to-video API.
+ *
+ * ```ts
+ * const kling = createKlingClient({ apiKey: process.env.KIE_API_KEY });
+ * const task = await kling.generate({ input: { prompt, image_url } });
+ * console.log(task.resultUrls[0]);
+ * ```
+ */
+export type { CreateTaskRequest, KlingV21ProInput, TaskRecord, TaskState } from '@kling-kit/contract';
+export { type CallOptions, type CreateTaskParams, createKlingClient, type KlingClient } from './client';
+export {
+  AuthenticationError,
+  apiError,
+  BadRequestError,
+  CallbackVerificationError,
+  CreateOutcomeUnknownError,
+  FeatureDisabledError,
+  GenerationFailedError,
+  InsufficientCreditsError,
+  isKlingError,
+  KlingAbortError,
+  KlingApiError,
+  KlingConnectionError,
+  KlingError,
+  KlingInputError,
+  KlingResponseError,
+  KlingTimeoutError,
+  NotFoundError,
+  RateLimitError,
+  type RequestInfo,
+  ServerError,
+  ServiceUnavailableError,
+  SubKeyLimitError,
+  TaskFailedError,
+  ValidationError,
+  WaitTimeoutError,
+} from './errors';
+export type { ClientHooks, ClientOptions } from './options';
+export { defaultPollDelay, type PollDelay } from './poll-schedule';
+export { decodeTask, type Task, type TaskHandle } from './task';
+export { BASE64_UPLOAD_MAX_BYTES, type UploadedFile, type UploadOptions, type UploadSource } from './uploads';
+export type { WaitOptions } from './wait';

@@ -1,0 +1,137 @@
+/**
+ * Waiting for a task: one deadline for the whole wait (it aborts the request in flight, and a
+ * result that arrives after it is refused), the caller's signal honoured mid-request, polls paced by
+ * the shared scheduler, and transient failures (429, 5xx, network) ridden out until the deadline.
+ */
+import { isFinalTaskState } from '@kling-kit/contract';
+import {
+  KlingAbortError,
+  KlingConnectionError,
+  KlingError,
+  KlingResponseError,
+  KlingTimeoutError,
+  RateLimitError,
+  ServerError,
+  ServiceUnavailableError,
+  TaskFailedError,
+  WaitTimeoutError,
+} from './errors';
+import type { PollScheduler } from './internal/poll-scheduler';
+import { anySignal } from './internal/timing';
+import type { ClientHooks } from './options';
+import { defaultPollDelay, type PollDelay } from './poll-schedule';
+import type { Task, TaskHandle } from './task';
+
+/** Options of `waitForTask` and `watchTask`. */
+export interface WaitOptions {
+  /** Deadline of the whole wait, in ms. The task keeps running after it. @default 900000 (15 min) */
+  timeoutMs?: number;
+  /** Aborts the wait, including a poll in flight. */
+  signal?: AbortSignal;
+  /** Called with the task each time its state changes. */
+  onProgress?: (task: Task) => void;
+  /** Replaces the poll schedule. */
+  pollDelay?: PollDelay;
+}
+
+export interface WaitDeps {
+  getTask(taskId: string, signal: AbortSignal): Promise<Task>;
+  scheduler: PollScheduler;
+  hooks: ClientHooks;
+}
+
+const DEFAULT_WAIT_MS = 15 * 60_000;
+
+const isTransient = (error: unknown): boolean =>
+  error instanceof KlingConnectionError ||
+  error instanceof KlingTimeoutError ||
+  error instanceof RateLimitError ||
+  error instanceof ServiceUnavailableError ||
+  error instanceof ServerError ||
+  (error instanceof KlingResponseError && error.status >= 500);
+
+/** Yields the task each time its state changes, ending with its final state. */
+export async function* watchTask(
+  deps: WaitDeps,
+  task: string | TaskHandle,
+  options: WaitOptions = {},
+): AsyncGenerator<Task> {
+  const taskId = typeof task === 'string' ? task : task.taskId;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_WAIT_MS;
+  const pollDelay = options.pollDelay ?? defaultPollDelay;
+  const started = Date.now();
+  let createdAt = typeof task === 'string' ? undefined : task.createdAt;
+  let last: Task | undefined;
+  let polls = 0;
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new WaitTimeoutError(taskId, timeoutMs, last?.state)),
+    timeoutMs,
+  );
+  const signal = anySignal([options.signal, deadline.signal]);
+  const stop = (reason: unknown): never => {
+    if (deadline.signal.aborted) {
+      throw deadline.signal.reason;
+    }
+    if (options.signal?.aborted) {
+      throw reason instanceof KlingAbortError
+        ? reason
+        : new KlingAbortError(`Waiting for task ${taskId} was aborted`, { cause: options.signal.reason });
+    }
+    throw reason;
+  };
+  try {
+    let at = Date.now();
+    for (;;) {
+      await deps.scheduler.slot(at, signal).catch(stop);
+      let current: Task;
+      try {
+        current = await deps.getTask(taskId, signal);
+      } catch (error) {
+        if (signal.aborted || !isTransient(error)) {
+          stop(error);
+        }
+        at = Date.now() + pollDelay(last?.state, Date.now() - (createdAt ?? started));
+        continue;
+      }
+      if (signal.aborted) {
+        stop(undefined); // a result after the deadline is not accepted
+      }
+      polls++;
+      createdAt ??= Math.min(current.createTime, Date.now());
+      const elapsedMs = Date.now() - createdAt;
+      deps.hooks.onPoll?.({ taskId, state: current.state, polls, elapsedMs });
+      if (current.state !== last?.state) {
+        last = current;
+        deps.hooks.onStateChange?.({ task: current, elapsedMs });
+        options.onProgress?.(current);
+        yield current;
+      }
+      if (isFinalTaskState(current.state)) {
+        return;
+      }
+      at = Date.now() + pollDelay(current.state, elapsedMs);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Resolves with the task once it succeeds; rejects with `TaskFailedError` or `WaitTimeoutError`. */
+export async function waitForTask(
+  deps: WaitDeps,
+  task: string | TaskHandle,
+  options: WaitOptions = {},
+): Promise<Task> {
+  let last: Task | undefined;
+  for await (const current of watchTask(deps, task, options)) {
+    last = current;
+  }
+  if (!last) {
+    throw new KlingError('The wait ended without a task');
+  }
+  if (last.state === 'fail') {
+    throw new TaskFailedError(last);
+  }
+  return last;
+}

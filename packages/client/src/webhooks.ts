@@ -1,0 +1,124 @@
+/**
+ * Verifying kie.ai's callbacks. The signature is `base64(HMAC-SHA256(taskId + "." + timestamp, key))`
+ * in `X-Webhook-Signature`, with `X-Webhook-Timestamp` in Unix seconds. It covers the task id and
+ * time, not the body: confirm the record with `client.confirmCallback()` (a recordInfo query) before
+ * acting on anything but the task id. Web Crypto only, so it runs in Node, Deno, Bun, edge runtimes.
+ */
+import { type CallbackPayload, taskStates } from '@kling-kit/contract';
+import { CallbackVerificationError } from './errors';
+import { decodeTask, type Task } from './task';
+
+/** A parsed callback: kie.ai's payload plus the record decoded as a `Task`. */
+export interface KlingCallback extends CallbackPayload {
+  readonly task: Task;
+}
+
+/** Request headers: Fetch `Headers` or a plain object such as Node's `req.headers`. */
+export type CallbackHeaders = Headers | Readonly<Record<string, string | readonly string[] | undefined>>;
+
+export interface VerifyCallbackOptions {
+  /** The raw body (preferred) or the already parsed JSON. */
+  body: string | object;
+  headers: CallbackHeaders;
+  /** Your `webhookHmacKey` from kie.ai's settings. */
+  secret: string;
+  /** Largest accepted distance between the timestamp and now, in seconds. @default 300 */
+  toleranceSec?: number;
+  /** The current time in ms (for tests). @default Date.now() */
+  now?: number;
+}
+
+const encoder = new TextEncoder();
+
+function header(headers: CallbackHeaders, name: string): string | undefined {
+  if (typeof (headers as Headers).get === 'function') {
+    return (headers as Headers).get(name) ?? undefined;
+  }
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === name.toLowerCase()) {
+      return Array.isArray(value) ? value[0] : (value as string | undefined);
+    }
+  }
+  return undefined;
+}
+
+const hmacKey = (secret: string, usage: 'sign' | 'verify') =>
+  crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage]);
+
+/** Parses and checks a callback body, without a signature check. Throws `CallbackVerificationError`. */
+export function parseCallback(body: string | object): KlingCallback {
+  let payload: unknown = body;
+  if (typeof body === 'string') {
+    try {
+      payload = JSON.parse(body);
+    } catch {
+      throw new CallbackVerificationError('The callback body is not JSON', 'invalid-body');
+    }
+  }
+  const data = (payload as { data?: Record<string, unknown> } | null)?.data;
+  const taskId = data?.taskId ?? data?.task_id;
+  if (!data || typeof taskId !== 'string' || !taskStates.includes(data.state as never)) {
+    throw new CallbackVerificationError(
+      'The callback body is not a kie.ai task callback (data.taskId, data.state)',
+      'invalid-body',
+    );
+  }
+  const callback = payload as CallbackPayload;
+  return { ...callback, task: decodeTask({ ...callback.data, taskId }) };
+}
+
+/**
+ * Verifies a callback's signature (constant-time, through Web Crypto) and timestamp, then parses it.
+ * Throws `CallbackVerificationError` with a `reason`.
+ */
+export async function verifyCallback(options: VerifyCallbackOptions): Promise<KlingCallback> {
+  const timestamp = header(options.headers, 'x-webhook-timestamp');
+  const signature = header(options.headers, 'x-webhook-signature');
+  if (!timestamp || !signature) {
+    throw new CallbackVerificationError(
+      'The callback has no X-Webhook-Timestamp/X-Webhook-Signature headers',
+      'missing-signature',
+    );
+  }
+  const callback = parseCallback(options.body);
+  let signatureBytes: Uint8Array;
+  try {
+    signatureBytes = Uint8Array.from(atob(signature.trim()), (char) => char.charCodeAt(0));
+  } catch {
+    throw new CallbackVerificationError('The callback signature is not base64', 'bad-signature');
+  }
+  const valid = await crypto.subtle.verify(
+    'HMAC',
+    await hmacKey(options.secret, 'verify'),
+    signatureBytes,
+    encoder.encode(`${callback.task.taskId}.${timestamp}`),
+  );
+  if (!valid) {
+    throw new CallbackVerificationError('The callback signature does not match', 'bad-signature');
+  }
+  const ageSec = Math.abs((options.now ?? Date.now()) / 1000 - Number(timestamp));
+  if (!/^\d+$/.test(timestamp) || ageSec > (options.toleranceSec ?? 300)) {
+    throw new CallbackVerificationError(
+      `The callback timestamp is ${Math.round(ageSec)} s away from now`,
+      'stale-timestamp',
+    );
+  }
+  return callback;
+}
+
+/** Signs a callback as kie.ai does (for tests and local tools): the two headers to send. */
+export async function signCallback(
+  taskId: string,
+  secret: string,
+  timestampSec: number = Math.floor(Date.now() / 1000),
+): Promise<{ 'X-Webhook-Timestamp': string; 'X-Webhook-Signature': string }> {
+  const mac = await crypto.subtle.sign(
+    'HMAC',
+    await hmacKey(secret, 'sign'),
+    encoder.encode(`${taskId}.${timestampSec}`),
+  );
+  return {
+    'X-Webhook-Timestamp': String(timestampSec),
+    'X-Webhook-Signature': btoa(String.fromCharCode(...new Uint8Array(mac))),
+  };
+}
