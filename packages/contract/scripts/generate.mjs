@@ -4,6 +4,7 @@
  *   openapi.ts      openapi-typescript types (`paths`, `components`, `webhooks`, `operations`)
  *   hey-api/*.gen.ts  @hey-api/openapi-ts zod validators and JSON Schemas
  *   spec.ts         the OpenAPI document itself as a JS object
+ *   check-create-task-request.ts  the createTask rules compiled to plain code (for small bundles)
  *
  * `--check` regenerates into a temporary folder and compares with what is committed (the git
  * index, or the files on disk outside a git checkout). It exits 1 naming the fix when they differ.
@@ -25,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from '@hey-api/openapi-ts';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
+import { compileValidator } from './compile-validator.mjs';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const specFlag = process.argv.indexOf('--spec');
@@ -48,6 +50,11 @@ async function generate(outDir) {
   writeFileSync(
     join(outDir, 'spec.ts'),
     `${header('scripts/generate.mjs')}\n/** The OpenAPI 3.1 document \`spec/kling.yaml\`, as a JS object. */\nexport const spec = ${JSON.stringify(document, null, 2)} as const;\n`,
+  );
+
+  writeFileSync(
+    join(outDir, 'check-create-task-request.ts'),
+    header('scripts/compile-validator.mjs') + compileValidator(document, 'CreateTaskRequest', 'checkCreateTaskRequest'),
   );
 
   await createClient({

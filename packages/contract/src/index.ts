@@ -56,16 +56,13 @@ export type KlingModel = Schemas['KlingModel'];
 export { spec } from './generated/spec';
 export type { JsonSchema, ValidationIssue, ValidationResult } from './json-schema';
 export {
-  creditsForDuration,
-  type Duration,
-  durations,
   finalTaskStates,
-  inputDefaults,
   isFinalTaskState,
   KLING_MODEL,
   type TaskState,
   taskStates,
 } from './model-facts';
+export { creditsForDuration, type Duration, durations, inputDefaults } from './pricing';
 export {
   describeResponseCode,
   isResponseCode,

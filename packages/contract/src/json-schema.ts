@@ -53,17 +53,12 @@ const ASSERTIONS = /* @__PURE__ */ new Set([
   'format',
   'minimum',
   'maximum',
-  'exclusiveMinimum',
-  'exclusiveMaximum',
   'multipleOf',
   'required',
   'properties',
-  'additionalProperties',
   'items',
   'minItems',
-  'maxItems',
   'anyOf',
-  'oneOf',
   'allOf',
 ]);
 
@@ -82,11 +77,11 @@ export function assertSupportedKeywords(schema: JsonSchema, where = 'schema'): v
       for (const [name, child] of Object.entries(value as Record<string, JsonSchema>)) {
         assertSupportedKeywords(child, `${where}.properties.${name}`);
       }
-    } else if (keyword === 'anyOf' || keyword === 'oneOf' || keyword === 'allOf') {
+    } else if (keyword === 'anyOf' || keyword === 'allOf') {
       (value as JsonSchema[]).forEach((child, index) => {
         assertSupportedKeywords(child, `${where}.${keyword}[${index}]`);
       });
-    } else if ((keyword === 'items' || keyword === 'additionalProperties') && typeof value === 'object') {
+    } else if (keyword === 'items') {
       assertSupportedKeywords(value as JsonSchema, `${where}.${keyword}`);
     }
   }
@@ -125,8 +120,11 @@ const join = (path: string, key: string | number): string =>
   typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
 
 function isValidUri(text: string): boolean {
+  if (typeof URL.canParse === 'function') {
+    return URL.canParse(text);
+  }
   try {
-    return Boolean(new URL(text).protocol);
+    return Boolean(new URL(text));
   } catch {
     return false;
   }
@@ -155,9 +153,8 @@ export function collectIssues(
   for (const sub of (schema.allOf as JsonSchema[] | undefined) ?? []) {
     collectIssues(sub, value, resolve, path, issues);
   }
-  const alternatives = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
-  if (alternatives) {
-    checkAlternatives(alternatives, value, resolve, path, issues, schema.oneOf !== undefined);
+  if (schema.anyOf) {
+    checkAlternatives(schema.anyOf as JsonSchema[], value, resolve, path, issues);
   }
 
   if (schema.type !== undefined) {
@@ -221,12 +218,6 @@ function checkNumber(schema: JsonSchema, value: number, add: Add): void {
   if (typeof schema.maximum === 'number' && value > schema.maximum) {
     add('maximum', `must be <= ${schema.maximum}`);
   }
-  if (typeof schema.exclusiveMinimum === 'number' && value <= schema.exclusiveMinimum) {
-    add('exclusiveMinimum', `must be > ${schema.exclusiveMinimum}`);
-  }
-  if (typeof schema.exclusiveMaximum === 'number' && value >= schema.exclusiveMaximum) {
-    add('exclusiveMaximum', `must be < ${schema.exclusiveMaximum}`);
-  }
   if (typeof schema.multipleOf === 'number') {
     // Tolerate binary floating point: 0.3 / 0.1 is 2.9999999999999996.
     const quotient = value / schema.multipleOf;
@@ -245,16 +236,13 @@ function checkArray(
   add: Add,
 ): void {
   if (typeof schema.minItems === 'number' && value.length < schema.minItems) {
-    add('minItems', `must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}`);
+    add('minItems', `must have at least ${schema.minItems} item(s)`);
   }
-  if (typeof schema.maxItems === 'number' && value.length > schema.maxItems) {
-    add('maxItems', `must have at most ${schema.maxItems} items`);
-  }
-  if (typeof schema.items === 'object' && schema.items !== null) {
-    value.forEach((item, index) => {
+  value.forEach((item, index) => {
+    if (schema.items) {
       collectIssues(schema.items as JsonSchema, item, resolve, join(path, index), issues);
-    });
-  }
+    }
+  });
 }
 
 function checkObject(
@@ -270,17 +258,10 @@ function checkObject(
       add('required', 'is required', join(path, name));
     }
   }
-  const properties = (schema.properties as Record<string, JsonSchema> | undefined) ?? {};
-  for (const [name, child] of Object.entries(value)) {
-    const propertySchema = properties[name];
-    if (propertySchema) {
-      if (child !== undefined) {
-        collectIssues(propertySchema, child, resolve, join(path, name), issues);
-      }
-    } else if (schema.additionalProperties === false) {
-      add('additionalProperties', 'is not allowed', join(path, name));
-    } else if (typeof schema.additionalProperties === 'object' && schema.additionalProperties !== null) {
-      collectIssues(schema.additionalProperties as JsonSchema, child, resolve, join(path, name), issues);
+  // Unknown fields are allowed, as kie.ai ignores them.
+  for (const [name, child] of Object.entries((schema.properties as Record<string, JsonSchema>) ?? {})) {
+    if (value[name] !== undefined) {
+      collectIssues(child, value[name], resolve, join(path, name), issues);
     }
   }
 }
@@ -291,31 +272,22 @@ function checkAlternatives(
   resolve: SchemaResolver,
   path: string,
   issues: ValidationIssue[],
-  exactlyOne: boolean,
 ): void {
-  const outcomes = alternatives.map((alternative) => {
+  const outcomes: ValidationIssue[][] = [];
+  for (const alternative of alternatives) {
     const found: ValidationIssue[] = [];
     collectIssues(alternative, value, resolve, path, found);
-    return found;
-  });
-  const matches = outcomes.filter((found) => found.length === 0).length;
-  if (exactlyOne ? matches === 1 : matches > 0) {
-    return;
+    if (found.length === 0) {
+      return;
+    }
+    outcomes.push(found);
   }
-  if (matches > 1) {
-    issues.push({ path, keyword: 'oneOf', message: 'matches more than one allowed shape' });
-    return;
-  }
-  // Report the alternative that got furthest (not a mere type mismatch); else summarise them all.
-  const informative = outcomes.filter((found) => !found.every((issue) => issue.keyword === 'type'));
-  if (informative.length === 1 && informative[0]) {
-    issues.push(...informative[0]);
+  // Report the one alternative the value got furthest in (not a mere type mismatch), else all of them.
+  const informative = outcomes.filter((found) => found.some((issue) => issue.keyword !== 'type'));
+  if (informative.length === 1) {
+    issues.push(...(informative[0] as ValidationIssue[]));
     return;
   }
   const reasons = outcomes.map((found) => found.map((issue) => issue.message).join(' and '));
-  issues.push({
-    path,
-    keyword: exactlyOne ? 'oneOf' : 'anyOf',
-    message: [...new Set(reasons)].join(', or '),
-  });
+  issues.push({ path, keyword: 'anyOf', message: [...new Set(reasons)].join(', or ') });
 }
