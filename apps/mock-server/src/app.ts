@@ -30,23 +30,25 @@ export function createMockApp(options: ResolvedOptions, version: string): MockAp
   if (options.log) {
     app.use(requestLog(options.log));
   }
-  app.use((_req, res, next) => {
-    // The playground and browser-based clients call the mock from other origins.
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Prefer');
-    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE, OPTIONS');
-    res.setHeader('Access-Control-Expose-Headers', 'Retry-After, Content-Range, Accept-Ranges');
+  app.use((req, res, next) => {
+    // Browser clients on other origins (the playground in dev, user apps) call the mock directly.
+    if (req.headers.origin) {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Prefer');
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE, OPTIONS');
+      res.setHeader('Access-Control-Expose-Headers', 'Retry-After, Content-Range, Accept-Ranges');
+    }
     next();
   });
   app.options('/*path', (_req, res) => {
     res.status(204).end();
   });
-  app.use(taskRoutes(state));
-  app.use(accountRoutes(state));
-  app.use(uploadRoutes(state));
-  app.use(fileRoutes(state));
+  taskRoutes(app, state);
+  accountRoutes(app, state);
+  uploadRoutes(app, state);
+  fileRoutes(app, state);
   app.use(adminRoutes(admin));
-  app.use(metaRoutes(state, version));
+  metaRoutes(app, state, version);
   app.get('/', (_req, res) => {
     res.redirect(302, '/reference');
   });

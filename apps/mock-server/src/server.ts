@@ -62,6 +62,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         server.closeAllConnections();
       });
       await state.callbacks.settle();
+      state.callbacks.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 /** Credit balance and download-url. */
 import { formatIssues, validateDownloadUrlRequest } from '@kling-kit/contract';
-import { Router } from 'express';
+import type { Express } from 'express';
 import { sendEnvelope } from '../http/envelope';
 import { jsonBody } from '../http/json-body';
 import { type OperationLocals, operationSteps } from '../http/operation';
@@ -22,16 +22,15 @@ function mockFilePath(state: MockState, url: URL): string | undefined {
   }
 }
 
-export function accountRoutes(state: MockState): Router {
-  const router = Router();
+export function accountRoutes(app: Express, state: MockState): void {
   const mirror = () => state.settings.httpStatusMirror;
 
-  router.get('/api/v1/chat/credit', operationSteps(state, 'getCreditBalance'), (_req, res) => {
+  app.get('/api/v1/chat/credit', operationSteps(state, 'getCreditBalance'), (_req, res) => {
     const { account } = res.locals as OperationLocals;
     sendEnvelope(res, 200, { msg: 'success', data: account.credits, mirror: mirror() });
   });
 
-  router.post(
+  app.post(
     '/api/v1/common/download-url',
     operationSteps(state, 'getDownloadUrl'),
     jsonBody(state, 'getDownloadUrl', 64 * 1024),
@@ -54,6 +53,4 @@ export function accountRoutes(state: MockState): Router {
       sendEnvelope(res, 200, { msg: 'success', data: link.toString(), mirror: mirror() });
     },
   );
-
-  return router;
 }

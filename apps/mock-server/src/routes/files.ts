@@ -3,7 +3,7 @@
  * `/files/uploads/<uploadPath>/<fileName>` (uploads). A download-url link adds `expires` and
  * `token`; an expired or forged link answers 403.
  */
-import { Router } from 'express';
+import type { Express } from 'express';
 import { sendBytes } from '../http/send-bytes';
 import { resultVideo, type StoredFile } from '../state/files';
 import type { MockState } from '../state/mock-state';
@@ -24,8 +24,7 @@ export function lookupFile(
   return path.startsWith('uploads/') ? state.files.get(path.slice('uploads/'.length)) : undefined;
 }
 
-export function fileRoutes(state: MockState): Router {
-  const router = Router();
+export function fileRoutes(app: Express, state: MockState): void {
   const serve = (path: string, query: Record<string, unknown>) => {
     const { expires, token } = query;
     if (expires !== undefined || token !== undefined) {
@@ -41,7 +40,7 @@ export function fileRoutes(state: MockState): Router {
     return file ? { file } : { status: 404, message: 'File not found' };
   };
 
-  router.get('/files/*path', (req, res) => {
+  app.get('/files/*path', (req, res) => {
     const segments = (req.params as { path: string[] }).path;
     const found = serve(segments.join('/'), req.query);
     if ('file' in found && found.file) {
@@ -53,5 +52,4 @@ export function fileRoutes(state: MockState): Router {
       .type('text/plain')
       .send(found.message);
   });
-  return router;
 }

@@ -1,27 +1,26 @@
 /** The spec (`/openapi.yaml`, `/openapi.json`), an offline API reference (`/reference`) and `/healthz`. */
 import { spec } from '@kling-kit/contract';
-import { Router } from 'express';
+import type { Express } from 'express';
 import { stringify } from 'yaml';
 import { renderReferencePage } from '../reference-page';
 import type { MockState } from '../state/mock-state';
 
-export function metaRoutes(state: MockState, version: string): Router {
-  const router = Router();
+export function metaRoutes(app: Express, state: MockState, version: string): void {
   let yamlText: string | undefined;
   let referenceHtml: string | undefined;
 
-  router.get('/openapi.json', (_req, res) => {
+  app.get('/openapi.json', (_req, res) => {
     res.json(spec);
   });
-  router.get('/openapi.yaml', (_req, res) => {
+  app.get('/openapi.yaml', (_req, res) => {
     yamlText ??= stringify(spec, { lineWidth: 0 });
     res.type('application/yaml').send(yamlText);
   });
-  router.get('/reference', (_req, res) => {
+  app.get('/reference', (_req, res) => {
     referenceHtml ??= renderReferencePage(spec, { title: 'Kling v2.1 Pro API reference (kling-mock)' });
     res.type('html').send(referenceHtml);
   });
-  router.get('/healthz', (_req, res) => {
+  app.get('/healthz', (_req, res) => {
     res.json({
       status: 'ok',
       version,
@@ -29,5 +28,4 @@ export function metaRoutes(state: MockState, version: string): Router {
       uptimeSec: Math.round(process.uptime()),
     });
   });
-  return router;
 }

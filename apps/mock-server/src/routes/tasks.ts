@@ -5,7 +5,7 @@ import {
   inputDefaults,
   validateCreateTaskRequest,
 } from '@kling-kit/contract';
-import { Router } from 'express';
+import type { Express } from 'express';
 import { sendEnvelope } from '../http/envelope';
 import { jsonBody } from '../http/json-body';
 import { type OperationLocals, operationSteps } from '../http/operation';
@@ -14,11 +14,10 @@ import type { MockState } from '../state/mock-state';
 /** createTask bodies above 1 MB are refused (a prompt is at most 5000 characters). */
 export const CREATE_TASK_BODY_LIMIT = 1024 * 1024;
 
-export function taskRoutes(state: MockState): Router {
-  const router = Router();
+export function taskRoutes(app: Express, state: MockState): void {
   const mirror = () => state.settings.httpStatusMirror;
 
-  router.post(
+  app.post(
     '/api/v1/jobs/createTask',
     operationSteps(state, 'createTask'),
     jsonBody(state, 'createTask', CREATE_TASK_BODY_LIMIT),
@@ -43,7 +42,7 @@ export function taskRoutes(state: MockState): Router {
     },
   );
 
-  router.get('/api/v1/jobs/recordInfo', operationSteps(state, 'getTaskRecord'), (req, res) => {
+  app.get('/api/v1/jobs/recordInfo', operationSteps(state, 'getTaskRecord'), (req, res) => {
     const { account } = res.locals as OperationLocals;
     const taskId = req.query.taskId;
     if (typeof taskId !== 'string' || taskId.trim() === '') {
@@ -57,6 +56,4 @@ export function taskRoutes(state: MockState): Router {
     }
     sendEnvelope(res, 200, { msg: 'success', data: state.tasks.record(task), mirror: mirror() });
   });
-
-  return router;
 }

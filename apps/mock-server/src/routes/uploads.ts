@@ -11,7 +11,7 @@ import {
   validateUrlUploadRequest,
 } from '@kling-kit/contract';
 import Busboy from 'busboy';
-import { type Request, type Response, Router } from 'express';
+import type { Express, Request, Response } from 'express';
 import { sendUploadEnvelope } from '../http/envelope';
 import { jsonBody } from '../http/json-body';
 import { operationSteps } from '../http/operation';
@@ -142,12 +142,10 @@ function streamUpload(state: MockState) {
   };
 }
 
-export function uploadRoutes(state: MockState): Router {
-  const router = Router();
+export function uploadRoutes(app: Express, state: MockState): void {
+  app.post('/api/file-stream-upload', operationSteps(state, 'uploadFileStream'), streamUpload(state));
 
-  router.post('/api/file-stream-upload', operationSteps(state, 'uploadFileStream'), streamUpload(state));
-
-  router.post(
+  app.post(
     '/api/file-base64-upload',
     operationSteps(state, 'uploadFileBase64'),
     jsonBody(state, 'uploadFileBase64', BASE64_BODY_LIMIT),
@@ -167,7 +165,7 @@ export function uploadRoutes(state: MockState): Router {
     },
   );
 
-  router.post(
+  app.post(
     '/api/file-url-upload',
     operationSteps(state, 'uploadFileFromUrl'),
     jsonBody(state, 'uploadFileFromUrl', 64 * 1024),
@@ -208,6 +206,4 @@ export function uploadRoutes(state: MockState): Router {
       store(state, res, bytes, uploadPath, fileName);
     },
   );
-
-  return router;
 }

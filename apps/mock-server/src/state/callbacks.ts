@@ -5,6 +5,8 @@
  * read, and any delivery can be sent again. Sending never blocks request handling.
  */
 import { createHmac } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { CallbackPayload, TaskRecord } from '@kling-kit/contract';
 import type { MockClock } from './clock';
 
@@ -65,8 +67,18 @@ export function signCallback(taskId: string, timestamp: string, hmacKey: string)
   return createHmac('sha256', hmacKey).update(`${taskId}.${timestamp}`).digest('base64');
 }
 
+/** Deliveries to one host at a time; the rest wait in the agent's queue. */
+const MAX_PARALLEL_DELIVERIES = 32;
+
+class DeliveryTimeout extends Error {}
+
 export class CallbackDispatcher {
   private log: DeliveryAttempt[] = [];
+  // Keep-alive agents: a burst of finished tasks reuses a few connections instead of opening one each.
+  private readonly agents = {
+    http: new HttpAgent({ keepAlive: true, maxSockets: MAX_PARALLEL_DELIVERIES }),
+    https: new HttpsAgent({ keepAlive: true, maxSockets: MAX_PARALLEL_DELIVERIES }),
+  };
   private sequence = 0;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly cancels = new Set<() => void>();
@@ -97,6 +109,49 @@ export class CallbackDispatcher {
     while (this.inFlight.size > 0) {
       await Promise.allSettled([...this.inFlight]);
     }
+  }
+
+  /** POSTs a body; resolves with the HTTP status once the answer's headers arrive. */
+  private post(
+    url: string,
+    body: string,
+    headers: Record<string, string>,
+    timeoutMs: number,
+  ): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const target = new URL(url);
+      const secure = target.protocol === 'https:';
+      const request = (secure ? httpsRequest : httpRequest)(
+        target,
+        {
+          method: 'POST',
+          agent: secure ? this.agents.https : this.agents.http,
+          headers: {
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(body),
+            'User-Agent': 'kling-kit-mock/1',
+            ...headers,
+          },
+        },
+        (response: IncomingMessage) => {
+          clearTimeout(timer);
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
+      const timer = setTimeout(() => request.destroy(new DeliveryTimeout()), timeoutMs);
+      request.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      request.end(body);
+    });
+  }
+
+  /** Closes idle keep-alive connections (on shutdown). */
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 
   /** Forgets the log and cancels scheduled retries. */
@@ -134,26 +189,20 @@ export class CallbackDispatcher {
       this.log.splice(0, this.log.length - cap);
     }
     const started = performance.now();
-    const delivery = fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'User-Agent': 'kling-kit-mock/1', ...headers },
-      body: JSON.stringify(payload),
-      signal: AbortSignal.timeout(settings.callbackTimeoutMs),
-      redirect: 'manual',
-    })
-      .then(async (response) => {
-        await response.body?.cancel();
-        entry.status = response.status;
-        if (response.ok) {
-          entry.outcome = 'delivered';
-        } else {
-          entry.outcome = 'failed';
-          entry.error = `HTTP ${response.status}`;
+    const delivery = this.post(url, JSON.stringify(payload), headers, settings.callbackTimeoutMs)
+      .then((status) => {
+        entry.status = status;
+        entry.outcome = status >= 200 && status < 300 ? 'delivered' : 'failed';
+        if (entry.outcome === 'failed') {
+          entry.error = `HTTP ${status}`;
         }
       })
       .catch((error: unknown) => {
         entry.outcome = 'failed';
-        entry.error = describeFetchError(error, settings.callbackTimeoutMs);
+        entry.error =
+          error instanceof DeliveryTimeout
+            ? `timeout after ${settings.callbackTimeoutMs} ms`
+            : ((error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error)));
       })
       .finally(() => {
         entry.durationMs = Math.round(performance.now() - started);
@@ -169,15 +218,4 @@ export class CallbackDispatcher {
       });
     this.inFlight.add(delivery);
   }
-}
-
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError') {
-      return `timeout after ${timeoutMs} ms`;
-    }
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? error.message;
-  }
-  return String(error);
 }
