@@ -11,7 +11,13 @@ const q = (value) => JSON.stringify(value);
 export function compileValidator(document, rootName, exportName) {
   const schemas = document.components.schemas;
   const functions = new Map();
-  let counter = 0;
+  const patterns = [];
+  const regex = (pattern) => {
+    if (!patterns.includes(pattern)) {
+      patterns.push(pattern);
+    }
+    return `PATTERN_${patterns.indexOf(pattern)}`;
+  };
 
   const fnFor = (name) => {
     if (!functions.has(name)) {
@@ -85,14 +91,15 @@ export function compileValidator(document, rootName, exportName) {
     }
     const strings = [];
     if (typeof schema.minLength === 'number') {
-      strings.push(`if (chars(${v}) < ${schema.minLength}) {\n${indent}    ${add('minLength', q(schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters`))}\n${indent}  }`);
+      // UTF-16 length ≥ code points, so the count runs only when the length alone cannot decide.
+      strings.push(`if (${v}.length < ${schema.minLength * 2} && chars(${v}) < ${schema.minLength}) {\n${indent}    ${add('minLength', q(schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters`))}\n${indent}  }`);
     }
     if (typeof schema.maxLength === 'number') {
-      strings.push(`if (chars(${v}) > ${schema.maxLength}) {\n${indent}    ${add('maxLength', `\`must be at most ${schema.maxLength} characters (got \${chars(${v})})\``)}\n${indent}  }`);
+      strings.push(`if (${v}.length > ${schema.maxLength} && chars(${v}) > ${schema.maxLength}) {\n${indent}    ${add('maxLength', `\`must be at most ${schema.maxLength} characters (got \${chars(${v})})\``)}\n${indent}  }`);
     }
     if (schema.format === 'uri' || schema.pattern) {
       const format = schema.format === 'uri' ? `!isUri(${v})` : 'false';
-      const pattern = schema.pattern ? `!new RegExp(${q(schema.pattern)}, 'u').test(${v})` : 'false';
+      const pattern = schema.pattern ? `!${regex(schema.pattern)}.test(${v})` : 'false';
       strings.push(`if (${format}) {\n${indent}    ${add('format', q('must be a valid URL'))}\n${indent}  } else if (${pattern}) {\n${indent}    ${add('pattern', q(schema.format === 'uri' ? 'must be an http(s) URL' : `must match ${schema.pattern}`))}\n${indent}  }`);
     } else if (schema.format !== undefined) {
       throw new Error(`compileValidator: format "${schema.format}" is not supported`);
@@ -135,7 +142,8 @@ export function compileValidator(document, rootName, exportName) {
   }
 
   fnFor(rootName);
-  return `${RUNTIME}
+  const constants = patterns.map((pattern, index) => `const PATTERN_${index} = new RegExp(${q(pattern)}, 'u');\n`).join('');
+  return `${RUNTIME}${constants}
 /** Checks a value against \`${rootName}\` of the spec; the issues in the order of src/json-schema.ts. */
 export function ${exportName}(value: unknown): Issue[] {
   const out: Issue[] = [];
@@ -158,7 +166,13 @@ const is = (value: unknown, type: string): boolean =>
         : type === 'array'
           ? Array.isArray(value)
           : typeof value === type;
-const chars = (text: string): number => [...text].length;
+const chars = (text: string): number => {
+  let count = 0;
+  for (const _ of text) {
+    count++;
+  }
+  return count;
+};
 const add = (out: Issue[], path: string, keyword: string, message: string): void => {
   out.push({ path, keyword, message });
 };

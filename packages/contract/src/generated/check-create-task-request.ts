@@ -11,7 +11,13 @@ const is = (value: unknown, type: string): boolean =>
         : type === 'array'
           ? Array.isArray(value)
           : typeof value === type;
-const chars = (text: string): number => [...text].length;
+const chars = (text: string): number => {
+  let count = 0;
+  for (const _ of text) {
+    count++;
+  }
+  return count;
+};
 const add = (out: Issue[], path: string, keyword: string, message: string): void => {
   out.push({ path, keyword, message });
 };
@@ -39,6 +45,7 @@ function pickAlternative(outcomes: Issue[][], path: string, out: Issue[]): void 
   const reasons = outcomes.map((found) => found.map((issue) => issue.message).join(' and '));
   out.push({ path, keyword: 'anyOf', message: [...new Set(reasons)].join(', or ') });
 }
+const PATTERN_0 = new RegExp("^https?://[^\\s]+$", 'u');
 
 /** Checks a value against `CreateTaskRequest` of the spec; the issues in the order of src/json-schema.ts. */
 export function checkCreateTaskRequest(value: unknown): Issue[] {
@@ -88,12 +95,12 @@ function schemaHttpUrl(v: unknown, p: string, out: Issue[]): void {
     return;
   }
   if (typeof v === 'string') {
-    if (chars(v) > 2048) {
+    if (v.length > 2048 && chars(v) > 2048) {
       add(out, p, "maxLength", `must be at most 2048 characters (got ${chars(v)})`);
     }
     if (!isUri(v)) {
       add(out, p, "format", "must be a valid URL");
-    } else if (!new RegExp("^https?://[^\\s]+$", 'u').test(v)) {
+    } else if (!PATTERN_0.test(v)) {
       add(out, p, "pattern", "must be an http(s) URL");
     }
   }
@@ -119,10 +126,10 @@ function schemaKlingV21ProInput(v: unknown, p: string, out: Issue[]): void {
           return;
         }
         if (typeof v === 'string') {
-          if (chars(v) < 1) {
+          if (v.length < 2 && chars(v) < 1) {
             add(out, p, "minLength", "must not be empty");
           }
-          if (chars(v) > 5000) {
+          if (v.length > 5000 && chars(v) > 5000) {
             add(out, p, "maxLength", `must be at most 5000 characters (got ${chars(v)})`);
           }
         }
@@ -141,7 +148,7 @@ function schemaKlingV21ProInput(v: unknown, p: string, out: Issue[]): void {
           return;
         }
         if (typeof v === 'string') {
-          if (chars(v) > 500) {
+          if (v.length > 500 && chars(v) > 500) {
             add(out, p, "maxLength", `must be at most 500 characters (got ${chars(v)})`);
           }
         }
@@ -203,12 +210,12 @@ function schemaImageUrl(v: unknown, p: string, out: Issue[]): void {
     return;
   }
   if (typeof v === 'string') {
-    if (chars(v) > 2048) {
+    if (v.length > 2048 && chars(v) > 2048) {
       add(out, p, "maxLength", `must be at most 2048 characters (got ${chars(v)})`);
     }
     if (!isUri(v)) {
       add(out, p, "format", "must be a valid URL");
-    } else if (!new RegExp("^https?://[^\\s]+$", 'u').test(v)) {
+    } else if (!PATTERN_0.test(v)) {
       add(out, p, "pattern", "must be an http(s) URL");
     }
   }
