@@ -78,8 +78,7 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
   const baseUrl = (options.baseUrl ?? 'https://api.kie.ai').replace(/\/+$/, '');
   if (inBrowser() && /(^|\.)kie\.ai$/.test(new URL(baseUrl).hostname) && !options.dangerouslyAllowBrowser) {
     throw new KlingError(
-      'Refusing to call api.kie.ai from a browser: the API key would be visible to anyone using the page. ' +
-        'Call it from your server or through a proxy (baseUrl), or pass dangerouslyAllowBrowser: true.',
+      'In a browser the API key would be exposed: call kie.ai from a server or proxy, or set dangerouslyAllowBrowser',
     );
   }
   const fetchImpl = (input: Request) => (options.fetch ?? globalThis.fetch)(input);
@@ -89,7 +88,11 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
     fetch: fetchImpl,
   });
   const headers = { Authorization: `Bearer ${apiKey}` };
-  const settings = { maxRetries: options.maxRetries ?? 2, timeoutMs: options.timeoutMs ?? 60_000, hooks: options.hooks ?? {} };
+  const settings = {
+    maxRetries: options.maxRetries ?? 2,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    hooks: options.hooks ?? {},
+  };
   /** One operation of the spec through openapi-fetch, with the envelope, timeout and retry rules. */
   const send = <T>(
     method: 'get' | 'post',
@@ -102,15 +105,20 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
       kind: details.kind ?? 'safe',
       ...details,
       send: (signal) =>
-        ((path.startsWith('/api/file') ? uploads : api).request as (...args: unknown[]) => Promise<RawResult>)(
-          method,
-          path,
-          { ...init, headers, signal, parseAs: 'text' },
-        ),
+        (
+          (path.startsWith('/api/file') ? uploads : api).request as (...args: unknown[]) => Promise<RawResult>
+        )(method, path, { ...init, headers, signal, parseAs: 'text' }),
     });
 
   const getTask = async (taskId: string, signal?: AbortSignal) =>
-    decodeTask(await send<TaskRecord>('get', '/api/v1/jobs/recordInfo', { params: { query: { taskId } } }, { taskId, signal }));
+    decodeTask(
+      await send<TaskRecord>(
+        'get',
+        '/api/v1/jobs/recordInfo',
+        { params: { query: { taskId } } },
+        { taskId, signal },
+      ),
+    );
   const waitDeps: WaitDeps = {
     getTask,
     scheduler: new PollScheduler(options.maxPollsPerSecond ?? 8),
@@ -129,12 +137,22 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
         const detail = checked.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
         throw new KlingInputError(`Invalid createTask request: ${detail}`, checked.issues);
       }
-      const data = await send<{ taskId: string }>('post', '/api/v1/jobs/createTask', { body }, {
-        kind: 'create',
-        signal: callOptions.signal,
-      });
+      const data = await send<{ taskId: string }>(
+        'post',
+        '/api/v1/jobs/createTask',
+        { body },
+        {
+          kind: 'create',
+          signal: callOptions.signal,
+        },
+      );
       const { callBackUrl } = body;
-      return { taskId: data.taskId, model: body.model, createdAt: Date.now(), ...(callBackUrl ? { callBackUrl } : {}) };
+      return {
+        taskId: data.taskId,
+        model: body.model,
+        createdAt: Date.now(),
+        ...(callBackUrl ? { callBackUrl } : {}),
+      };
     },
     getTask: (taskId, callOptions = {}) => getTask(taskId, callOptions.signal),
     waitForTask: (task, waitOptions) => waitForTask(waitDeps, task, waitOptions),
@@ -142,13 +160,19 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
     async generate(params, waitOptions = {}) {
       return client.waitForTask(await client.createTask(params, { signal: waitOptions.signal }), waitOptions);
     },
-    getCredits: (callOptions = {}) => send<number>('get', '/api/v1/chat/credit', {}, { signal: callOptions.signal }),
+    getCredits: (callOptions = {}) =>
+      send<number>('get', '/api/v1/chat/credit', {}, { signal: callOptions.signal }),
     getDownloadUrl: (url, callOptions = {}) =>
       send<string>('post', '/api/v1/common/download-url', { body: { url } }, { signal: callOptions.signal }),
     async uploadFile(source, uploadOptions = {}) {
       const plan = await planUpload(source, uploadOptions);
-      const init = plan.via === 'stream' ? { body: plan.body, bodySerializer: (form: FormData) => form } : { body: plan.body };
-      return send<UploadedFile>('post', `/api/file-${plan.via}-upload`, init, { signal: uploadOptions.signal });
+      const init =
+        plan.via === 'stream'
+          ? { body: plan.body, bodySerializer: (form: FormData) => form }
+          : { body: plan.body };
+      return send<UploadedFile>('post', `/api/file-${plan.via}-upload`, init, {
+        signal: uploadOptions.signal,
+      });
     },
     confirmCallback: (callback) => getTask('task' in callback ? callback.task.taskId : callback.data.taskId),
   };

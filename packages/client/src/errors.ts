@@ -22,16 +22,16 @@ export interface RequestInfo {
 export class KlingApiError extends KlingError {
   override name = 'KlingApiError';
   /** The envelope's business code (401, 402, 422, 429, …). */
-  readonly code: number;
+  declare readonly code: number;
   /** The HTTP status (kie.ai sends most business errors with 200). */
-  readonly status: number;
+  declare readonly status: number;
   /** kie.ai's message (`msg`, or `message` on some answers). */
-  readonly msg: string;
-  readonly request?: string;
-  readonly requestId?: string;
-  readonly taskId?: string;
+  declare readonly msg: string;
+  declare readonly request?: string;
+  declare readonly requestId?: string;
+  declare readonly taskId?: string;
   /** Seconds to wait before retrying, from `Retry-After`. */
-  readonly retryAfterSec?: number;
+  declare readonly retryAfterSec?: number;
 
   constructor(
     code: number,
@@ -39,11 +39,8 @@ export class KlingApiError extends KlingError {
     msg: string,
     info: RequestInfo & { retryAfterSec?: number } = {},
   ) {
-    super(`kie.ai ${info.request ? `${info.request} ` : ''}failed with code ${code}${msg ? `: ${msg}` : ''}`);
-    this.code = code;
-    this.status = status;
-    this.msg = msg;
-    Object.assign(this, info);
+    super(`kie.ai ${info.request ?? ''} failed with code ${code}: ${msg}`);
+    Object.assign(this, info, { code, status, msg });
   }
 }
 
@@ -120,23 +117,22 @@ export function apiError(
 /** The input failed the spec's rules locally; no request was sent and nothing was charged. */
 export class KlingInputError extends KlingError {
   override name = 'KlingInputError';
-  constructor(
-    message: string,
-    /** Each broken rule: `{ path: 'input.prompt', keyword: 'maxLength', message }`. */
-    readonly issues: readonly { path: string; keyword: string; message: string }[],
-  ) {
+  /** Each broken rule: `{ path: 'input.prompt', keyword: 'maxLength', message }`. */
+  declare readonly issues: readonly { path: string; keyword: string; message: string }[];
+  constructor(message: string, issues: KlingInputError['issues']) {
     super(message);
+    Object.assign(this, { issues });
   }
 }
 
 /** kie.ai answered something that is not its JSON envelope (e.g. an HTML 502 page from a proxy). */
 export class KlingResponseError extends KlingError {
   override name = 'KlingResponseError';
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
+  /** The HTTP status of the answer. */
+  declare readonly status: number;
+  constructor(message: string, status: number) {
     super(message);
+    Object.assign(this, { status });
   }
 }
 
@@ -167,43 +163,39 @@ export class CreateOutcomeUnknownError extends KlingError {
 /** The task ended in `fail`. */
 export class TaskFailedError extends KlingError {
   override name = 'TaskFailedError';
-  readonly taskId: string;
-  readonly failCode: string | null;
-  readonly failMsg: string | null;
+  declare readonly taskId: string;
+  declare readonly failCode: string | null;
+  declare readonly failMsg: string | null;
+  declare readonly task: Task;
 
-  constructor(readonly task: Task) {
-    super(
-      `Task ${task.taskId} failed${task.failCode ? ` (${task.failCode})` : ''}: ${task.failMsg ?? 'no reason given'}`,
-    );
-    this.taskId = task.taskId;
-    this.failCode = task.failCode;
-    this.failMsg = task.failMsg;
+  constructor(task: Task) {
+    super(`Task ${task.taskId} failed (${task.failCode}): ${task.failMsg}`);
+    Object.assign(this, { task, taskId: task.taskId, failCode: task.failCode, failMsg: task.failMsg });
   }
 }
 
 /** The wait hit its deadline. The task itself keeps running on kie.ai: wait again or check later. */
 export class WaitTimeoutError extends KlingError {
   override name = 'WaitTimeoutError';
-  constructor(
-    readonly taskId: string,
-    readonly timeoutMs: number,
-    /** The last state seen before the deadline, if any. */
-    readonly lastState?: string,
-  ) {
+  declare readonly taskId: string;
+  declare readonly timeoutMs: number;
+  /** The last state seen before the deadline, if any. */
+  declare readonly lastState?: string;
+  constructor(taskId: string, timeoutMs: number, lastState?: string) {
     super(
-      `Gave up waiting for task ${taskId} after ${timeoutMs} ms${lastState ? ` (last state: ${lastState})` : ''}; the task keeps running`,
+      `Stopped waiting for task ${taskId} after ${timeoutMs} ms (last state: ${lastState}); it keeps running`,
     );
+    Object.assign(this, { taskId, timeoutMs, lastState });
   }
 }
 
 /** A callback failed verification (signature, timestamp or body). */
 export class CallbackVerificationError extends KlingError {
   override name = 'CallbackVerificationError';
-  constructor(
-    message: string,
-    readonly reason: 'missing-signature' | 'bad-signature' | 'stale-timestamp' | 'invalid-body',
-  ) {
+  declare readonly reason: 'missing-signature' | 'bad-signature' | 'stale-timestamp' | 'invalid-body';
+  constructor(message: string, reason: CallbackVerificationError['reason']) {
     super(message);
+    Object.assign(this, { reason });
   }
 }
 

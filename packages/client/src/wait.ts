@@ -4,19 +4,9 @@
  * the shared scheduler, and transient failures (429, 5xx, network) ridden out until the deadline.
  */
 import { isFinalTaskState } from '@kling-kit/contract';
-import {
-  KlingAbortError,
-  KlingConnectionError,
-  KlingError,
-  KlingResponseError,
-  KlingTimeoutError,
-  RateLimitError,
-  ServerError,
-  ServiceUnavailableError,
-  TaskFailedError,
-  WaitTimeoutError,
-} from './errors';
+import { KlingAbortError, KlingError, TaskFailedError, WaitTimeoutError } from './errors';
 import type { PollScheduler } from './internal/poll-scheduler';
+import { isTransient } from './internal/request';
 import { anySignal } from './internal/timing';
 import type { ClientHooks } from './options';
 import { defaultPollDelay, type PollDelay } from './poll-schedule';
@@ -41,14 +31,6 @@ export interface WaitDeps {
 }
 
 const DEFAULT_WAIT_MS = 15 * 60_000;
-
-const isTransient = (error: unknown): boolean =>
-  error instanceof KlingConnectionError ||
-  error instanceof KlingTimeoutError ||
-  error instanceof RateLimitError ||
-  error instanceof ServiceUnavailableError ||
-  error instanceof ServerError ||
-  (error instanceof KlingResponseError && error.status >= 500);
 
 /** Yields the task each time its state changes, ending with its final state. */
 export async function* watchTask(

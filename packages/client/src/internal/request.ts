@@ -8,11 +8,12 @@ import {
   apiError,
   CreateOutcomeUnknownError,
   KlingAbortError,
-  type KlingApiError,
+  KlingApiError,
   KlingConnectionError,
   KlingError,
   KlingResponseError,
   KlingTimeoutError,
+  type RequestInfo,
 } from '../errors';
 import type { ClientHooks } from '../options';
 import { anySignal, backoffMs, parseRetryAfter, sleep } from './timing';
@@ -75,40 +76,42 @@ function readEnvelope(call: Call, result: RawResult): { data: unknown } | { erro
     if (envelope.code === 200 && response.ok) {
       return { data: envelope.data };
     }
-    const msg =
-      typeof envelope.msg === 'string'
-        ? envelope.msg
-        : typeof envelope.message === 'string'
-          ? envelope.message
-          : '';
-    const info: { request: string; taskId?: string; requestId?: string; retryAfterSec?: number } = {
-      request: call.label,
+    const msg = envelope.msg ?? envelope.message;
+    return {
+      error: apiError(envelope.code, response.status, typeof msg === 'string' ? msg : '', {
+        request: call.label,
+        taskId: call.taskId,
+        requestId: response.headers.get('x-request-id') ?? undefined,
+        retryAfterSec: parseRetryAfter(response.headers.get('retry-after')),
+      } as RequestInfo),
     };
-    const requestId = response.headers.get('x-request-id') ?? response.headers.get('request-id');
-    const retryAfterSec = parseRetryAfter(response.headers.get('retry-after'));
-    if (call.taskId) info.taskId = call.taskId;
-    if (requestId) info.requestId = requestId;
-    if (retryAfterSec !== undefined) info.retryAfterSec = retryAfterSec;
-    return { error: apiError(envelope.code, response.status, msg, info) };
   }
-  if (!response.ok && response.status === 429) {
-    return { error: apiError(429, 429, 'Rate limit exceeded', { request: call.label }) };
-  }
-  const type = response.headers.get('content-type') ?? 'no content type';
   return {
-    error: new KlingResponseError(
-      `kie.ai ${call.label} answered HTTP ${response.status} with a body that is not its JSON envelope (${type})`,
-      response.status,
-    ),
+    error:
+      response.status === 429
+        ? apiError(429, 429, '', { request: call.label })
+        : new KlingResponseError(
+            `${call.label}: HTTP ${response.status} without kie.ai's JSON envelope`,
+            response.status,
+          ),
   };
 }
 
-function statusOf(error: KlingError): number | undefined {
-  return 'code' in error
-    ? (error as KlingApiError).code
+function statusOf(error: unknown): number | undefined {
+  return error instanceof KlingApiError
+    ? error.code
     : error instanceof KlingResponseError
       ? error.status
       : undefined;
+}
+
+/** Whether a failed safe call may succeed if repeated: network trouble, a timeout, 429, 455 or 5xx. */
+export function isTransient(error: unknown): boolean {
+  return (
+    error instanceof KlingConnectionError ||
+    error instanceof KlingTimeoutError ||
+    RETRYABLE_CODES.has(statusOf(error) ?? 0)
+  );
 }
 
 /** Runs a call to completion: the envelope's `data`, or a typed error. */
@@ -148,9 +151,7 @@ export async function request<T>(settings: RequestSettings, call: Call): Promise
     const retryable =
       call.kind === 'create'
         ? status === 429 || (error instanceof KlingConnectionError && !sent)
-        : error instanceof KlingConnectionError ||
-          error instanceof KlingTimeoutError ||
-          RETRYABLE_CODES.has(status ?? 0);
+        : isTransient(error);
     if (!retryable || attempt > settings.maxRetries) {
       const ambiguous =
         call.kind === 'create' &&
@@ -158,10 +159,9 @@ export async function request<T>(settings: RequestSettings, call: Call): Promise
           (error instanceof KlingConnectionError && sent) ||
           (status !== undefined && status >= 500 && status !== 501 && status !== 505));
       throw ambiguous
-        ? new CreateOutcomeUnknownError(
-            `${call.label} failed after the request was sent (${error.message}); kie.ai may or may not have created the task, so it was not retried`,
-            { cause: error },
-          )
+        ? new CreateOutcomeUnknownError(`Not retried: the task may or may not exist (${error.message})`, {
+            cause: error,
+          })
         : error;
     }
     const retryAfterSec = (error as { retryAfterSec?: number }).retryAfterSec;
