@@ -26,7 +26,9 @@ async function gzipSize(entry) {
 const main = await gzipSize(new URL('../dist/index.js', import.meta.url).pathname);
 const webhooks = await gzipSize(new URL('../dist/webhooks.js', import.meta.url).pathname);
 const kb = (bytes) => `${(bytes / 1024).toFixed(2)} kB`;
-console.info(`@kling-kit/client main entry: ${kb(main.minified)} minified, ${kb(main.gzip)} gzip (budget ${kb(BUDGET_BYTES)})`);
+console.info(
+  `@kling-kit/client main entry: ${kb(main.minified)} minified, ${kb(main.gzip)} gzip (budget ${kb(BUDGET_BYTES)})`,
+);
 console.info(`@kling-kit/client/webhooks:   ${kb(webhooks.minified)} minified, ${kb(webhooks.gzip)} gzip`);
 if (main.gzip > BUDGET_BYTES) {
   console.error(`Size budget exceeded by ${main.gzip - BUDGET_BYTES} bytes.`);

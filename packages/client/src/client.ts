@@ -71,22 +71,28 @@ const inBrowser = (): boolean =>
 
 /** Creates a client. Throws `KlingError` without an API key, or in a browser talking to api.kie.ai without opt-in. */
 export function createKlingClient(options: ClientOptions = {}): KlingClient {
-  const apiKey = options.apiKey ?? environmentKey();
+  const apiKey = (options.apiKey ?? environmentKey())?.trim();
   if (!apiKey) {
     throw new KlingError('No kie.ai API key: pass { apiKey } or set the KIE_API_KEY environment variable');
   }
+  if (/[^\x21-\x7e]/.test(apiKey)) {
+    // Fetch would reject the header and quote it (key included) in its error message.
+    throw new KlingError('The API key contains characters that cannot be sent in an HTTP header');
+  }
   const baseUrl = (options.baseUrl ?? 'https://api.kie.ai').replace(/\/+$/, '');
-  if (inBrowser() && /(^|\.)kie\.ai$/.test(new URL(baseUrl).hostname) && !options.dangerouslyAllowBrowser) {
+  // A mock or a proxy serves both kie.ai servers; only the real API has a separate upload host.
+  const uploadBaseUrl = (
+    options.uploadBaseUrl ?? (options.baseUrl ? baseUrl : 'https://kieai.redpandaai.co')
+  ).replace(/\/+$/, '');
+  const isKieHost = (url: string) => /(^|\.)(kie\.ai|redpandaai\.co)$/.test(new URL(url).hostname);
+  if (inBrowser() && !options.dangerouslyAllowBrowser && (isKieHost(baseUrl) || isKieHost(uploadBaseUrl))) {
     throw new KlingError(
       'In a browser the API key would be exposed: call kie.ai from a server or proxy, or set dangerouslyAllowBrowser',
     );
   }
   const fetchImpl = (input: Request) => (options.fetch ?? globalThis.fetch)(input);
   const api = createClient<paths>({ baseUrl, fetch: fetchImpl });
-  const uploads = createClient<paths>({
-    baseUrl: (options.uploadBaseUrl ?? 'https://kieai.redpandaai.co').replace(/\/+$/, ''),
-    fetch: fetchImpl,
-  });
+  const uploads = createClient<paths>({ baseUrl: uploadBaseUrl, fetch: fetchImpl });
   const headers = { Authorization: `Bearer ${apiKey}` };
   const settings = {
     maxRetries: options.maxRetries ?? 2,
@@ -98,7 +104,7 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
     method: 'get' | 'post',
     path: keyof paths,
     init: { params?: object; body?: unknown; bodySerializer?: (body: never) => FormData },
-    details: { kind?: Call['kind']; signal?: AbortSignal | undefined; taskId?: string },
+    details: Partial<Pick<Call, 'kind' | 'taskId' | 'expect'>> & { signal?: AbortSignal | undefined },
   ) =>
     request<T>(settings, {
       label: `${method.toUpperCase()} ${path}`,
@@ -116,7 +122,7 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
         'get',
         '/api/v1/jobs/recordInfo',
         { params: { query: { taskId } } },
-        { taskId, signal },
+        { taskId, signal, expect: (data) => typeof (data as TaskRecord | null)?.state === 'string' },
       ),
     );
   const waitDeps: WaitDeps = {
@@ -144,6 +150,7 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
         {
           kind: 'create',
           signal: callOptions.signal,
+          expect: (data) => typeof (data as { taskId?: unknown } | null)?.taskId === 'string',
         },
       );
       const { callBackUrl } = body;

@@ -39,7 +39,7 @@ export class KlingApiError extends KlingError {
     msg: string,
     info: RequestInfo & { retryAfterSec?: number } = {},
   ) {
-    super(`kie.ai ${info.request ?? ''} failed with code ${code}: ${msg}`);
+    super(`kie.ai${info.request ? ` ${info.request}` : ''} answered code ${code}${msg ? `: ${msg}` : ''}`);
     Object.assign(this, info, { code, status, msg });
   }
 }

@@ -12,9 +12,9 @@ export type PollDelay = (state: TaskState | undefined, elapsedMs: number) => num
 export const defaultPollDelay: PollDelay = (state, elapsedMs) => {
   const jitter = 0.85 + Math.random() * 0.15;
   if (elapsedMs < 30_000) {
-    return Math.round(2_500 * jitter);
+    return Math.floor(2_500 * jitter);
   }
   // Queues hand over to generation at any time; generation of a 5–10 s video takes minutes.
   const ceiling = state === 'generating' ? 30_000 : 10_000;
-  return Math.round(Math.min(ceiling, Math.max(2_500, elapsedMs * 0.1)) * jitter);
+  return Math.floor(Math.min(ceiling, Math.max(2_500, elapsedMs * 0.1)) * jitter);
 };

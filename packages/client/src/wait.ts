@@ -46,10 +46,11 @@ export async function* watchTask(
   let last: Task | undefined;
   let polls = 0;
   const deadline = new AbortController();
-  const timer = setTimeout(
-    () => deadline.abort(new WaitTimeoutError(taskId, timeoutMs, last?.state)),
-    timeoutMs,
-  );
+  // Beyond setTimeout's range (about 24.8 days, or Infinity) there is no deadline.
+  const timer =
+    timeoutMs <= 2_147_483_647
+      ? setTimeout(() => deadline.abort(new WaitTimeoutError(taskId, timeoutMs, last?.state)), timeoutMs)
+      : undefined;
   const signal = anySignal([options.signal, deadline.signal]);
   const stop = (reason: unknown): never => {
     if (deadline.signal.aborted) {

@@ -39,9 +39,13 @@ export interface Call {
   taskId?: string;
   signal?: AbortSignal | undefined;
   send: (signal: AbortSignal) => Promise<RawResult>;
+  /** Checks the shape of a successful answer's `data`; a mismatch is a `KlingResponseError`. */
+  expect?: (data: unknown) => boolean;
 }
 
-const RETRYABLE_CODES = new Set([429, 455, 500, 502, 503, 504]);
+/** 429, 455 and 5xx may pass if repeated; 501 (generation failed) and 505 (disabled) will not. */
+const isTransientCode = (code: number): boolean =>
+  code === 429 || code === 455 || (code >= 500 && code !== 501 && code !== 505);
 /** Connection failures that happen before a request leaves the machine. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL']);
 
@@ -74,7 +78,14 @@ function readEnvelope(call: Call, result: RawResult): { data: unknown } | { erro
       : undefined;
   if (envelope && typeof envelope.code === 'number') {
     if (envelope.code === 200 && response.ok) {
-      return { data: envelope.data };
+      return call.expect && !call.expect(envelope.data)
+        ? {
+            error: new KlingResponseError(
+              `${call.label}: code 200 without the expected data`,
+              response.status,
+            ),
+          }
+        : { data: envelope.data };
     }
     const msg = envelope.msg ?? envelope.message;
     return {
@@ -89,7 +100,10 @@ function readEnvelope(call: Call, result: RawResult): { data: unknown } | { erro
   return {
     error:
       response.status === 429
-        ? apiError(429, 429, '', { request: call.label })
+        ? apiError(429, 429, '', {
+            request: call.label,
+            retryAfterSec: parseRetryAfter(response.headers.get('retry-after')),
+          } as RequestInfo)
         : new KlingResponseError(
             `${call.label}: HTTP ${response.status} without kie.ai's JSON envelope`,
             response.status,
@@ -110,7 +124,7 @@ export function isTransient(error: unknown): boolean {
   return (
     error instanceof KlingConnectionError ||
     error instanceof KlingTimeoutError ||
-    RETRYABLE_CODES.has(statusOf(error) ?? 0)
+    isTransientCode(statusOf(error) ?? 0)
   );
 }
 
@@ -157,7 +171,7 @@ export async function request<T>(settings: RequestSettings, call: Call): Promise
         call.kind === 'create' &&
         (error instanceof KlingTimeoutError ||
           (error instanceof KlingConnectionError && sent) ||
-          (status !== undefined && status >= 500 && status !== 501 && status !== 505));
+          (status !== undefined && status >= 500 && isTransientCode(status)));
       throw ambiguous
         ? new CreateOutcomeUnknownError(`Not retried: the task may or may not exist (${error.message})`, {
             cause: error,
