@@ -22,7 +22,10 @@ export function compileValidator(document, rootName, exportName) {
   const fnFor = (name) => {
     if (!functions.has(name)) {
       functions.set(name, null);
-      functions.set(name, `function schema${name}(v: unknown, p: string, out: Issue[]): void {\n${body(schemas[name], '  ')}}\n`);
+      functions.set(
+        name,
+        `function schema${name}(v: unknown, p: string, out: Issue[]): void {\n${body(schemas[name], '  ')}}\n`,
+      );
     }
     return `schema${name}`;
   };
@@ -33,7 +36,9 @@ export function compileValidator(document, rootName, exportName) {
     if (keys.length === 1 && keys[0] === '$ref') {
       return schema.$ref;
     }
-    return keys.length === 1 && keys[0] === 'allOf' && schema.allOf.length === 1 ? onlyRef(schema.allOf[0]) : undefined;
+    return keys.length === 1 && keys[0] === 'allOf' && schema.allOf.length === 1
+      ? onlyRef(schema.allOf[0])
+      : undefined;
   };
 
   /** A schema checked in a closure of its own, so its type mismatch `return` stays local. */
@@ -75,32 +80,48 @@ export function compileValidator(document, rootName, exportName) {
       line('pickAlternative(alternatives, p, out);');
     }
     const checks = [];
-    const types = schema.type === undefined ? undefined : Array.isArray(schema.type) ? schema.type : [schema.type];
+    const types =
+      schema.type === undefined ? undefined : Array.isArray(schema.type) ? schema.type : [schema.type];
     if (types) {
       const test = types.map((type) => `is(${v}, ${q(type)})`).join(' || ');
       const message = Array.isArray(schema.enum)
         ? add('enum', q(`must be one of ${schema.enum.map(q).join(', ')}`))
-        : add('type', q(`must be ${types.map((type) => (type === 'null' ? 'null' : `a${/^[aeiou]/.test(type) ? 'n' : ''} ${type}`)).join(' or ')}`));
+        : add(
+            'type',
+            q(
+              `must be ${types.map((type) => (type === 'null' ? 'null' : `a${/^[aeiou]/.test(type) ? 'n' : ''} ${type}`)).join(' or ')}`,
+            ),
+          );
       checks.push(`if (!(${test})) {\n${indent}  ${message}\n${indent}  return;\n${indent}}`);
     }
     if (schema.const !== undefined) {
-      checks.push(`if (${v} !== ${q(schema.const)}) {\n${indent}  ${add('const', q(schema.const === '' ? 'must be an empty string' : `must be ${q(schema.const)}`))}\n${indent}}`);
+      checks.push(
+        `if (${v} !== ${q(schema.const)}) {\n${indent}  ${add('const', q(schema.const === '' ? 'must be an empty string' : `must be ${q(schema.const)}`))}\n${indent}}`,
+      );
     }
     if (Array.isArray(schema.enum)) {
-      checks.push(`if (!${q(schema.enum)}.includes(${v} as never)) {\n${indent}  ${add('enum', q(`must be one of ${schema.enum.map(q).join(', ')}`))}\n${indent}}`);
+      checks.push(
+        `if (!${q(schema.enum)}.includes(${v} as never)) {\n${indent}  ${add('enum', q(`must be one of ${schema.enum.map(q).join(', ')}`))}\n${indent}}`,
+      );
     }
     const strings = [];
     if (typeof schema.minLength === 'number') {
       // UTF-16 length ≥ code points, so the count runs only when the length alone cannot decide.
-      strings.push(`if (${v}.length < ${schema.minLength * 2} && chars(${v}) < ${schema.minLength}) {\n${indent}    ${add('minLength', q(schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters`))}\n${indent}  }`);
+      strings.push(
+        `if (${v}.length < ${schema.minLength * 2} && chars(${v}) < ${schema.minLength}) {\n${indent}    ${add('minLength', q(schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters`))}\n${indent}  }`,
+      );
     }
     if (typeof schema.maxLength === 'number') {
-      strings.push(`if (${v}.length > ${schema.maxLength} && chars(${v}) > ${schema.maxLength}) {\n${indent}    ${add('maxLength', `\`must be at most ${schema.maxLength} characters (got \${chars(${v})})\``)}\n${indent}  }`);
+      strings.push(
+        `if (${v}.length > ${schema.maxLength} && chars(${v}) > ${schema.maxLength}) {\n${indent}    ${add('maxLength', `\`must be at most ${schema.maxLength} characters (got \${chars(${v})})\``)}\n${indent}  }`,
+      );
     }
     if (schema.format === 'uri' || schema.pattern) {
       const format = schema.format === 'uri' ? `!isUri(${v})` : 'false';
       const pattern = schema.pattern ? `!${regex(schema.pattern)}.test(${v})` : 'false';
-      strings.push(`if (${format}) {\n${indent}    ${add('format', q('must be a valid URL'))}\n${indent}  } else if (${pattern}) {\n${indent}    ${add('pattern', q(schema.format === 'uri' ? 'must be an http(s) URL' : `must match ${schema.pattern}`))}\n${indent}  }`);
+      strings.push(
+        `if (${format}) {\n${indent}    ${add('format', q('must be a valid URL'))}\n${indent}  } else if (${pattern}) {\n${indent}    ${add('pattern', q(schema.format === 'uri' ? 'must be an http(s) URL' : `must match ${schema.pattern}`))}\n${indent}  }`,
+      );
     } else if (schema.format !== undefined) {
       throw new Error(`compileValidator: format "${schema.format}" is not supported`);
     }
@@ -109,13 +130,19 @@ export function compileValidator(document, rootName, exportName) {
     }
     const numbers = [];
     if (typeof schema.minimum === 'number') {
-      numbers.push(`if (${v} < ${schema.minimum}) {\n${indent}    ${add('minimum', q(`must be >= ${schema.minimum}`))}\n${indent}  }`);
+      numbers.push(
+        `if (${v} < ${schema.minimum}) {\n${indent}    ${add('minimum', q(`must be >= ${schema.minimum}`))}\n${indent}  }`,
+      );
     }
     if (typeof schema.maximum === 'number') {
-      numbers.push(`if (${v} > ${schema.maximum}) {\n${indent}    ${add('maximum', q(`must be <= ${schema.maximum}`))}\n${indent}  }`);
+      numbers.push(
+        `if (${v} > ${schema.maximum}) {\n${indent}    ${add('maximum', q(`must be <= ${schema.maximum}`))}\n${indent}  }`,
+      );
     }
     if (typeof schema.multipleOf === 'number') {
-      numbers.push(`if (!isMultiple(${v}, ${schema.multipleOf})) {\n${indent}    ${add('multipleOf', q(`must be a multiple of ${schema.multipleOf}`))}\n${indent}  }`);
+      numbers.push(
+        `if (!isMultiple(${v}, ${schema.multipleOf})) {\n${indent}    ${add('multipleOf', q(`must be a multiple of ${schema.multipleOf}`))}\n${indent}  }`,
+      );
     }
     if (numbers.length > 0) {
       checks.push(`if (typeof ${v} === 'number') {\n${indent}  ${numbers.join(`\n${indent}  `)}\n${indent}}`);
@@ -123,14 +150,28 @@ export function compileValidator(document, rootName, exportName) {
     if (schema.required || schema.properties) {
       const object = [];
       for (const name of schema.required ?? []) {
-        object.push(`if (o[${q(name)}] === undefined) {\n${indent}    ${add('required', q('is required'), `at(${p}, ${q(name)})`)}\n${indent}  }`);
+        object.push(
+          `if (o[${q(name)}] === undefined) {\n${indent}    ${add('required', q('is required'), `at(${p}, ${q(name)})`)}\n${indent}  }`,
+        );
       }
       for (const [name, child] of Object.entries(schema.properties ?? {})) {
-        object.push(`if (o[${q(name)}] !== undefined) {\n${scoped(child, `o[${q(name)}]`, `at(p, ${q(name)})`, `${indent}    `)}${indent}  }`);
+        object.push(
+          `if (o[${q(name)}] !== undefined) {\n${scoped(child, `o[${q(name)}]`, `at(p, ${q(name)})`, `${indent}    `)}${indent}  }`,
+        );
       }
-      checks.push(`if (is(${v}, 'object')) {\n${indent}  const o = ${v} as Record<string, unknown>;\n${indent}  ${object.join(`\n${indent}  `)}\n${indent}}`);
+      checks.push(
+        `if (is(${v}, 'object')) {\n${indent}  const o = ${v} as Record<string, unknown>;\n${indent}  ${object.join(`\n${indent}  `)}\n${indent}}`,
+      );
     }
-    for (const keyword of ['items', 'minItems', 'oneOf', 'additionalProperties', 'exclusiveMinimum', 'exclusiveMaximum', 'maxItems']) {
+    for (const keyword of [
+      'items',
+      'minItems',
+      'oneOf',
+      'additionalProperties',
+      'exclusiveMinimum',
+      'exclusiveMaximum',
+      'maxItems',
+    ]) {
       if (schema[keyword] !== undefined) {
         throw new Error(`compileValidator: keyword "${keyword}" is not supported`);
       }
@@ -142,7 +183,9 @@ export function compileValidator(document, rootName, exportName) {
   }
 
   fnFor(rootName);
-  const constants = patterns.map((pattern, index) => `const PATTERN_${index} = new RegExp(${q(pattern)}, 'u');\n`).join('');
+  const constants = patterns
+    .map((pattern, index) => `const PATTERN_${index} = new RegExp(${q(pattern)}, 'u');\n`)
+    .join('');
   return `${RUNTIME}${constants}
 /** Checks a value against \`${rootName}\` of the spec; the issues in the order of src/json-schema.ts. */
 export function ${exportName}(value: unknown): Issue[] {

@@ -54,7 +54,8 @@ async function generate(outDir) {
 
   writeFileSync(
     join(outDir, 'check-create-task-request.ts'),
-    header('scripts/compile-validator.mjs') + compileValidator(document, 'CreateTaskRequest', 'checkCreateTaskRequest'),
+    header('scripts/compile-validator.mjs') +
+      compileValidator(document, 'CreateTaskRequest', 'checkCreateTaskRequest'),
   );
 
   await createClient({
