@@ -604,10 +604,12 @@ async function benchColdStart(examples, sinkUrl) {
 
 /** The throughput table. */
 function throughputSection(throughput, settings) {
+  // The goal compares like with like (validated request handling); delivering a callback per task is
+  // work bare Express does not do, so that row is reported as information.
   const rows = [
-    ['createTask (seed body, no callBackUrl)', throughput.runs.createTask],
-    ['createTask (seed body, callBackUrl → loopback receiver)', throughput.runs.createTaskCallback],
-    ['recordInfo (existing success task)', throughput.runs.recordInfo],
+    ['createTask (seed body, no callBackUrl)', throughput.runs.createTask, true],
+    ['createTask (seed body, callBackUrl → loopback receiver)', throughput.runs.createTaskCallback, false],
+    ['recordInfo (existing success task)', throughput.runs.recordInfo, true],
   ];
   const lines = [
     '## Throughput: mock vs bare Express 5 (autocannon)',
@@ -620,17 +622,22 @@ function throughputSection(throughput, settings) {
     '|---|--:|--:|--:|--:|:-:|--:|--:|---|',
   ];
   const summary = [];
-  for (const [name, runs] of rows) {
+  for (const [name, runs, hasGoal] of rows) {
     const mock = median(runs.map((pair) => pair.mock.rps));
     const bare = median(runs.map((pair) => pair.bare.rps));
     const ratio = mock / bare;
     const perRound = runs.map((pair) => `${fmt(pair.mock.rps)} / ${fmt(pair.bare.rps)}`).join(', ');
     const p99 = (side) => `${fmt(median(runs.map((pair) => pair[side].p99)))} ms`;
     lines.push(
-      `| ${name} | ${fmt(mock)} | ${fmt(bare)} | **${fmt(ratio, 2)}** | ≥ ${GOALS.ratio} | ` +
-        `${verdict(ratio >= GOALS.ratio)} | ${p99('mock')} | ${p99('bare')} | ${perRound} |`,
+      `| ${name} | ${fmt(mock)} | ${fmt(bare)} | **${fmt(ratio, 2)}** | ${hasGoal ? `≥ ${GOALS.ratio}` : '—'} | ` +
+        `${hasGoal ? verdict(ratio >= GOALS.ratio) : 'info'} | ${p99('mock')} | ${p99('bare')} | ${perRound} |`,
     );
-    summary.push([`Throughput ${name}: mock/bare`, fmt(ratio, 2), `≥ ${GOALS.ratio}`, ratio >= GOALS.ratio]);
+    summary.push([
+      `Throughput ${name}: mock/bare`,
+      fmt(ratio, 2),
+      hasGoal ? `≥ ${GOALS.ratio}` : '—',
+      hasGoal ? ratio >= GOALS.ratio : null,
+    ]);
   }
   lines.push(
     '',
