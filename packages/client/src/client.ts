@@ -53,6 +53,14 @@ export interface KlingClient {
   confirmCallback(callback: { data: { taskId: string } } | { task: { taskId: string } }): Promise<Task>;
 }
 
+/** What openapi-fetch builds instead of a Request: the URL and init, handed to fetch as they are. */
+class PlainRequest {
+  constructor(
+    readonly url: string,
+    readonly init: RequestInit,
+  ) {}
+}
+
 function environmentKey(): string | undefined {
   const global = globalThis as {
     process?: { env?: Record<string, string | undefined> };
@@ -73,11 +81,11 @@ const inBrowser = (): boolean =>
 export function createKlingClient(options: ClientOptions = {}): KlingClient {
   const apiKey = (options.apiKey ?? environmentKey())?.trim();
   if (!apiKey) {
-    throw new KlingError('No kie.ai API key: pass { apiKey } or set the KIE_API_KEY environment variable');
+    throw new KlingError('No kie.ai API key: pass apiKey or set KIE_API_KEY');
   }
   if (/[^\x21-\x7e]/.test(apiKey)) {
     // Fetch would reject the header and quote it (key included) in its error message.
-    throw new KlingError('The API key contains characters that cannot be sent in an HTTP header');
+    throw new KlingError('The API key has characters an HTTP header cannot carry');
   }
   const baseUrl = (options.baseUrl ?? 'https://api.kie.ai').replace(/\/+$/, '');
   // A mock or a proxy serves both kie.ai servers; only the real API has a separate upload host.
@@ -90,9 +98,17 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
       'In a browser the API key would be exposed: call kie.ai from a server or proxy, or set dangerouslyAllowBrowser',
     );
   }
-  const fetchImpl = (input: Request) => (options.fetch ?? globalThis.fetch)(input);
-  const api = createClient<paths>({ baseUrl, fetch: fetchImpl });
-  const uploads = createClient<paths>({ baseUrl: uploadBaseUrl, fetch: fetchImpl });
+  // openapi-fetch builds a Request per call, and undici's Request is slow to build and to send:
+  // with the global fetch, carry the URL and init instead and call fetch(url, init).
+  const fetchImpl = (input: Request) =>
+    input instanceof PlainRequest
+      ? options.fetch
+        ? options.fetch(new Request(input.url, input.init))
+        : globalThis.fetch(input.url, input.init)
+      : (options.fetch ?? globalThis.fetch)(input);
+  const clientOptions = { fetch: fetchImpl, Request: PlainRequest as unknown as typeof Request };
+  const api = createClient<paths>({ baseUrl, ...clientOptions });
+  const uploads = createClient<paths>({ baseUrl: uploadBaseUrl, ...clientOptions });
   const headers = { Authorization: `Bearer ${apiKey}` };
   const settings = {
     maxRetries: options.maxRetries ?? 2,

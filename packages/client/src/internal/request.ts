@@ -131,32 +131,36 @@ export function isTransient(error: unknown): boolean {
 /** Runs a call to completion: the envelope's `data`, or a typed error. */
 export async function request<T>(settings: RequestSettings, call: Call): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const timeout = AbortSignal.timeout(settings.timeoutMs);
+    // A timer cleared on the answer: AbortSignal.timeout would leave one pending per request.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), settings.timeoutMs);
     let outcome: { data: unknown } | { error: KlingError };
     let sent = true;
     try {
       settings.hooks.onRequest?.({ request: call.label, attempt });
-      outcome = readEnvelope(call, await call.send(anySignal([call.signal, timeout])));
+      const signal = call.signal ? anySignal([call.signal, timeout.signal]) : timeout.signal;
+      outcome = readEnvelope(call, await call.send(signal));
     } catch (error) {
       if (call.signal?.aborted) {
         throw call.signal.reason instanceof KlingError
           ? call.signal.reason
           : new KlingAbortError(`${call.label} was aborted`, { cause: call.signal.reason });
       }
-      if (timeout.aborted) {
+      if (timeout.signal.aborted) {
         outcome = {
-          error: new KlingTimeoutError(`${call.label} got no answer within ${settings.timeoutMs} ms`),
+          error: new KlingTimeoutError(`${call.label}: no answer in ${settings.timeoutMs} ms`),
         };
       } else {
         sent = !NOT_SENT.has(errorCode(error) ?? '');
         const reason = errorCode(error) ?? (error instanceof Error ? error.message : 'network error');
         outcome = {
-          error: new KlingConnectionError(`${call.label} could not reach kie.ai (${reason})`, {
+          error: new KlingConnectionError(`${call.label}: ${reason}`, {
             cause: error,
           }),
         };
       }
     }
+    clearTimeout(timer);
     if ('data' in outcome) {
       return outcome.data as T;
     }
