@@ -3,6 +3,8 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { MockAdmin } from './admin';
 import { sendEnvelope } from './http/envelope';
 import { type OperationLocals, sendError } from './http/operation';
+import { playgroundRoutes } from './http/playground';
+import { proxyRoutes } from './http/proxy';
 import { requestLog } from './http/request-log';
 import type { ResolvedOptions } from './options';
 import { accountRoutes } from './routes/account';
@@ -43,15 +45,14 @@ export function createMockApp(options: ResolvedOptions, version: string): MockAp
   app.options('/*path', (_req, res) => {
     res.status(204).end();
   });
+  proxyRoutes(app, options);
   taskRoutes(app, state);
   accountRoutes(app, state);
   uploadRoutes(app, state);
   fileRoutes(app, state);
   app.use(adminRoutes(admin));
   metaRoutes(app, state, version);
-  app.get('/', (_req, res) => {
-    res.redirect(302, '/reference');
-  });
+  playgroundRoutes(app, options);
   app.use((_req, res) => {
     sendEnvelope(res, 404, { msg: 'Not found', mirror: true });
   });

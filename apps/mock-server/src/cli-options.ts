@@ -23,18 +23,31 @@ Options (each also from an environment variable):
   --task-ttl MS            how long tasks are kept (mock clock)       KLING_MOCK_TASK_TTL    (86400000)
   --public-url URL         base URL written into result links         KLING_MOCK_PUBLIC_URL  (the listening URL)
   --allow-external-fetch   let /api/file-url-upload fetch any URL     KLING_MOCK_ALLOW_EXTERNAL_FETCH=1
+  --playground-dir DIR     serve this playground build at /           KLING_MOCK_PLAYGROUND_DIR (the monorepo's)
+  --no-playground          do not serve the playground (/ shows the reference)
+  --proxy URL              forward /proxy/api/* to the real API, e.g.
+                           https://api.kie.ai (KIE_API_KEY, if set, is
+                           sent instead of the caller's key)          KLING_MOCK_PROXY
+  --proxy-upload-url URL   where the proxy sends /api/file-* calls    KLING_MOCK_PROXY_UPLOAD_URL (kie.ai's)
   --quiet                  no request log                             KLING_MOCK_QUIET=1
   -h, --help               this help
   -v, --version            the version
 
 Endpoints: the kie.ai API and upload API (one port), /files/*, /openapi.yaml, /openapi.json,
-/reference, /healthz, and the admin API under /__admin (GET /__admin lists it).`;
+/reference, /healthz, the playground at /, /proxy/api/* with --proxy, and the admin API under
+/__admin (GET /__admin lists it).`;
 
 /** What the command line asks for. */
 export type CliRequest =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'serve'; options: MockServerOptions; quiet: boolean };
+  | {
+      kind: 'serve';
+      options: MockServerOptions;
+      quiet: boolean;
+      /** Look for the playground build next to the mock (no `--playground-dir`, no `--no-playground`). */
+      findPlayground: boolean;
+    };
 
 const truthy = (value: string | undefined) => value !== undefined && /^(1|true|yes|on)$/i.test(value);
 
@@ -44,6 +57,13 @@ function number(name: string, text: string, check: (value: number) => boolean): 
     throw new Error(`Invalid ${name}: "${text}"`);
   }
   return value;
+}
+
+function url(name: string, text: string): string {
+  if (!/^https?:\/\/[^/]/i.test(text) || !URL.canParse(text)) {
+    throw new Error(`Invalid ${name}: "${text}" (use http:// or https://)`);
+  }
+  return text.replace(/\/+$/, '');
 }
 
 /** Parses argv (without node and the script) and the environment. Throws with a readable message. */
@@ -66,6 +86,10 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       'task-ttl': { type: 'string' },
       'public-url': { type: 'string' },
       'allow-external-fetch': { type: 'boolean' },
+      'playground-dir': { type: 'string' },
+      'no-playground': { type: 'boolean' },
+      proxy: { type: 'string' },
+      'proxy-upload-url': { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
@@ -118,5 +142,26 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
   if (publicUrl) {
     options.publicUrl = publicUrl.replace(/\/+$/, '');
   }
-  return { kind: 'serve', options, quiet: values.quiet ?? truthy(env.KLING_MOCK_QUIET) };
+  const playgroundDir = values['playground-dir'] ?? env.KLING_MOCK_PLAYGROUND_DIR;
+  if (playgroundDir) {
+    options.playgroundDir = playgroundDir;
+  }
+  const proxy = values.proxy ?? env.KLING_MOCK_PROXY;
+  if (proxy) {
+    options.proxy = url('proxy URL', proxy);
+    const proxyUploadUrl = values['proxy-upload-url'] ?? env.KLING_MOCK_PROXY_UPLOAD_URL;
+    if (proxyUploadUrl) {
+      options.proxyUploadUrl = url('proxy upload URL', proxyUploadUrl);
+    }
+    // From the environment only: a flag would show the key in `ps`.
+    if (env.KIE_API_KEY?.trim()) {
+      options.proxyApiKey = env.KIE_API_KEY.trim();
+    }
+  }
+  return {
+    kind: 'serve',
+    options,
+    quiet: values.quiet ?? truthy(env.KLING_MOCK_QUIET),
+    findPlayground: !playgroundDir && !values['no-playground'],
+  };
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** `kling-mock`: runs the mock until SIGINT/SIGTERM. */
 import { HELP, parseCli } from './cli-options';
+import { findPlaygroundDir } from './http/playground';
 import { MOCK_SERVER_VERSION, startMockServer } from './server';
 
 async function main(): Promise<void> {
@@ -22,12 +23,20 @@ async function main(): Promise<void> {
     return;
   }
   const log = request.quiet ? false : (line: string) => process.stdout.write(`${line}\n`);
-  const mock = await startMockServer({ ...request.options, log });
-  const { timing, seed } = request.options;
+  const playgroundDir =
+    request.options.playgroundDir ?? (request.findPlayground ? findPlaygroundDir() : undefined);
+  const mock = await startMockServer({
+    ...request.options,
+    log,
+    ...(playgroundDir ? { playgroundDir } : {}),
+  });
+  const { timing, seed, proxy } = request.options;
   const timingName = typeof timing === 'string' ? timing : 'custom';
   process.stdout.write(
     `kling-mock ${MOCK_SERVER_VERSION} listening on ${mock.url} (timing ${timingName}${seed ? `, seed ${seed}` : ''})\n` +
-      `  API and uploads: ${mock.url}   reference: ${mock.url}/reference   admin: ${mock.url}/__admin\n`,
+      (playgroundDir ? `  playground: ${mock.url}/\n` : '') +
+      `  API and uploads: ${mock.url}   reference: ${mock.url}/reference   admin: ${mock.url}/__admin\n` +
+      (proxy ? `  proxy: ${mock.url}/proxy/api/* -> ${proxy}\n` : ''),
   );
   let closing = false;
   const stop = (signal: string) => {

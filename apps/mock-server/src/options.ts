@@ -36,11 +36,45 @@ export interface MockServerOptions {
   allowExternalFetch?: boolean;
   /** Receives one JSON line per request; `false` turns the log off. @default false (in-process), stdout (CLI) */
   log?: ((line: string) => void) | false;
+  /** A playground build (folder with index.html) to serve at `/`. @default none (in-process), the monorepo's (CLI) */
+  playgroundDir?: string;
+  /** Forwards `/proxy/api/*` to this kie.ai API base URL server-side (e.g. `https://api.kie.ai`). @default off */
+  proxy?: string;
+  /** Where the proxy sends upload calls (`/api/file-*`). @default kie.ai's upload server for api.kie.ai, else `proxy` */
+  proxyUploadUrl?: string;
+  /** A key the proxy sends instead of the caller's, so no page needs the real one. @default the caller's key */
+  proxyApiKey?: string;
+  /** How long the proxy waits for kie.ai, in ms. @default 120000 */
+  proxyTimeoutMs?: number;
 }
 
+type OptionalSettings =
+  | 'hmacKey'
+  | 'publicUrl'
+  | 'playgroundDir'
+  | 'proxy'
+  | 'proxyUploadUrl'
+  | 'proxyApiKey';
+
 /** Options with every default applied. */
-export type ResolvedOptions = Required<Omit<MockServerOptions, 'hmacKey' | 'publicUrl' | 'log'>> &
-  Pick<MockServerOptions, 'hmacKey' | 'publicUrl'> & { log: ((line: string) => void) | false };
+export type ResolvedOptions = Required<Omit<MockServerOptions, OptionalSettings | 'log'>> &
+  Pick<MockServerOptions, OptionalSettings> & { log: ((line: string) => void) | false };
+
+function baseUrl(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) {
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new RangeError(`${name} must be an http(s) URL (got "${value}")`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new RangeError(`${name} must be an http(s) URL (got "${value}")`);
+  }
+  return value.replace(/\/+$/, '');
+}
 
 /** Applies the in-process defaults. */
 export function resolveOptions(options: MockServerOptions = {}): ResolvedOptions {
@@ -69,5 +103,10 @@ export function resolveOptions(options: MockServerOptions = {}): ResolvedOptions
     publicUrl: options.publicUrl,
     allowExternalFetch: options.allowExternalFetch ?? false,
     log: options.log ?? false,
+    playgroundDir: options.playgroundDir,
+    proxy: baseUrl('proxy', options.proxy),
+    proxyUploadUrl: baseUrl('proxyUploadUrl', options.proxyUploadUrl),
+    proxyApiKey: options.proxyApiKey,
+    proxyTimeoutMs: options.proxyTimeoutMs ?? 120_000,
   };
 }

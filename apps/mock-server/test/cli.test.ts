@@ -95,6 +95,7 @@ describe('parseCli', () => {
     expect(parseCli([], {})).toEqual({
       kind: 'serve',
       quiet: false,
+      findPlayground: true,
       options: {
         port: 4010,
         host: '127.0.0.1',
@@ -128,5 +129,23 @@ describe('parseCli', () => {
     });
     expect(() => parseCli(['--timing', 'slow'], {})).toThrow('Invalid timing "slow"');
     expect(() => parseCli(['--port', '70000'], {})).toThrow('Invalid port');
+  });
+
+  it('reads the playground and proxy options; the proxy key only from KIE_API_KEY', () => {
+    expect(parseCli(['--no-playground'], {})).toMatchObject({ findPlayground: false });
+    expect(parseCli([], { KLING_MOCK_PLAYGROUND_DIR: '/srv/pg' })).toMatchObject({
+      findPlayground: false,
+      options: { playgroundDir: '/srv/pg' },
+    });
+    expect(parseCli(['--proxy', 'https://api.kie.ai/'], { KIE_API_KEY: ' real ' })).toMatchObject({
+      options: { proxy: 'https://api.kie.ai', proxyApiKey: 'real' },
+    });
+    const upload = parseCli([], {
+      KLING_MOCK_PROXY: 'http://127.0.0.1:9',
+      KLING_MOCK_PROXY_UPLOAD_URL: 'http://u',
+    });
+    expect(upload).toMatchObject({ options: { proxy: 'http://127.0.0.1:9', proxyUploadUrl: 'http://u' } });
+    expect(parseCli([], { KIE_API_KEY: 'real' })).not.toHaveProperty('options.proxyApiKey');
+    expect(() => parseCli(['--proxy', 'api.kie.ai'], {})).toThrow('Invalid proxy URL');
   });
 });

