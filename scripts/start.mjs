@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `pnpm start` / `pnpm mock`: builds what the mock server needs (turbo, cached), then runs `kling-mock`
-// with the arguments given. `pnpm start` passes `--timing fast` so a newcomer sees a task finish.
+// `pnpm start` / `pnpm mock`: builds the mock server and the playground it serves at `/` (turbo, cached),
+// then runs `kling-mock` with the arguments given. `pnpm start` passes `--timing fast` so a newcomer sees
+// a task finish; kling-mock prints the playground's URL.
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +9,15 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const build = spawnSync(
   'pnpm',
-  ['exec', 'turbo', 'run', 'build', '--filter=@kling-kit/mock-server...', '--output-logs=errors-only'],
+  [
+    'exec',
+    'turbo',
+    'run',
+    'build',
+    '--filter=@kling-kit/mock-server...',
+    '--filter=@kling-kit/playground...',
+    '--output-logs=errors-only',
+  ],
   { cwd: root, stdio: 'inherit', env: { TURBO_TELEMETRY_DISABLED: '1', ...process.env } },
 );
 if (build.status !== 0) {

@@ -1,0 +1,183 @@
+/** The playground page: connection, request form, task, code and history. */
+import type { KlingClient } from '@kling-kit/client';
+import type { CreateTaskRequest } from '@kling-kit/contract';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ConnectionPanel } from './components/connection-panel';
+import { CopyCode } from './components/copy-code';
+import { GenerateForm } from './components/generate-form';
+import { HistoryList } from './components/history-list';
+import { TaskPanel } from './components/task-panel';
+import {
+  baseUrlOf,
+  type Connection,
+  clientFor,
+  MOCK_KEY,
+  MOCK_POLL_DELAY,
+  type ServerConfig,
+} from './lib/connection';
+import { requestExamples, valuesFromRequest } from './lib/examples';
+import { type ExplainedError, explainError } from './lib/explain-error';
+import { costOf, type FormValues, initialValues, toCreateTaskRequest } from './lib/form-rules';
+import { type HistoryEntry, loadHistory, saveToHistory } from './lib/history';
+import type { SnippetTarget } from './lib/snippets';
+import { useTaskRunner } from './lib/use-task-runner';
+
+type ClientOrError =
+  | { client: KlingClient; error?: undefined }
+  | { client?: undefined; error: ExplainedError };
+
+/** Asks the serving mock what it offers (the proxy); other servers simply have no proxy. */
+async function loadServerConfig(): Promise<ServerConfig | null> {
+  try {
+    const answer = await fetch('/__playground', { headers: { Accept: 'application/json' } });
+    return answer.ok ? ((await answer.json()) as ServerConfig) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The whole page. */
+export function App() {
+  const origin = window.location.origin;
+  const [server, setServer] = useState<ServerConfig>({ proxyTarget: null, proxyHasKey: false });
+  const [connection, setConnection] = useState<Connection>({
+    target: 'mock',
+    customUrl: '',
+    apiKey: MOCK_KEY,
+  });
+  const [values, setValues] = useState<FormValues>(initialValues);
+  const [example, setExample] = useState(requestExamples[0]?.name ?? '');
+  const [history, setHistory] = useState<HistoryEntry[]>(loadHistory);
+  const [credits, setCredits] = useState<number | null>(null);
+  const [creditsError, setCreditsError] = useState<ExplainedError | null>(null);
+  const remember = useCallback((entry: HistoryEntry) => setHistory(saveToHistory(entry)), []);
+  const { run, start, resume, fail } = useTaskRunner(remember);
+
+  const baseUrl = baseUrlOf(connection, origin);
+  const api = useMemo<ClientOrError>(() => {
+    try {
+      return { client: clientFor(connection, origin, server.proxyHasKey) };
+    } catch (error) {
+      return { error: explainError(error) };
+    }
+  }, [connection, origin, server.proxyHasKey]);
+  const runOptions = () =>
+    api.client && {
+      client: api.client,
+      baseUrl,
+      pollDelay: connection.target === 'mock' ? MOCK_POLL_DELAY : undefined,
+    };
+
+  useEffect(() => {
+    loadServerConfig().then((config) => config && setServer(config));
+  }, []);
+
+  const refreshCredits = useCallback(async () => {
+    if (!api.client) {
+      setCredits(null);
+      setCreditsError(api.error);
+      return;
+    }
+    try {
+      setCredits(await api.client.getCredits());
+      setCreditsError(null);
+    } catch (error) {
+      setCreditsError(explainError(error));
+    }
+  }, [api]);
+  useEffect(() => {
+    const timer = setTimeout(refreshCredits, 250);
+    return () => clearTimeout(timer);
+  }, [refreshCredits]);
+  const finished = run.status === 'success' || run.status === 'fail';
+  useEffect(() => {
+    if (finished) {
+      refreshCredits();
+    }
+  }, [finished, refreshCredits]);
+
+  const onSubmit = (request: CreateTaskRequest) => {
+    const options = runOptions();
+    if (options) {
+      start(options, request);
+    } else {
+      fail(new Error(api.error?.msg ?? 'No connection'));
+    }
+  };
+  const onOpen = (entry: HistoryEntry) => {
+    const options = runOptions();
+    if (options) {
+      resume(options, entry);
+    } else {
+      fail(new Error(api.error?.msg ?? 'No connection'));
+    }
+  };
+  const onUpload = async (file: File) => {
+    if (!api.client) {
+      throw new Error(api.error?.msg ?? 'No connection');
+    }
+    return (await api.client.uploadFile(file, { fileName: file.name })).downloadUrl;
+  };
+  const loadExample = () => {
+    const chosen = requestExamples.find((candidate) => candidate.name === example);
+    if (chosen) {
+      setValues(valuesFromRequest(chosen.request));
+    }
+  };
+
+  const snippetTarget: SnippetTarget =
+    connection.target === 'mock'
+      ? { baseUrl: origin, printableKey: connection.apiKey === MOCK_KEY ? MOCK_KEY : undefined }
+      : { baseUrl: connection.target === 'proxy' ? (server.proxyTarget ?? baseUrl) : baseUrl };
+
+  return (
+    <>
+      <header className="page-header">
+        <h1>Kling v2.1 Pro playground</h1>
+        <p>
+          Image to video with kie.ai's <code>kling/v2-1-pro</code>, against the offline mock by default.{' '}
+          <a href="/reference">API reference</a>
+        </p>
+      </header>
+      <main className="layout">
+        <div className="column">
+          <ConnectionPanel
+            connection={connection}
+            onChange={setConnection}
+            server={server}
+            baseUrl={baseUrl}
+            credits={credits}
+            creditsError={creditsError}
+            onRefreshCredits={refreshCredits}
+          />
+          <section className="card examples" aria-label="Examples">
+            <label htmlFor="example">Example</label>
+            <select id="example" value={example} onChange={(event) => setExample(event.target.value)}>
+              {requestExamples.map((candidate) => (
+                <option key={candidate.name} value={candidate.name}>
+                  {candidate.summary}
+                </option>
+              ))}
+            </select>
+            <button type="button" onClick={loadExample}>
+              Fill the form
+            </button>
+          </section>
+          <GenerateForm
+            values={values}
+            onChange={setValues}
+            onSubmit={onSubmit}
+            busy={run.status === 'creating'}
+            onUpload={onUpload}
+            cost={costOf(values)}
+          />
+        </div>
+        <div className="column">
+          <TaskPanel run={run} />
+          <CopyCode request={toCreateTaskRequest(values)} target={snippetTarget} />
+          <HistoryList entries={history} onOpen={onOpen} />
+        </div>
+      </main>
+    </>
+  );
+}

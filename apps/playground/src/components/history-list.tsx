@@ -1,0 +1,36 @@
+/** Past tasks of this browser, newest first; each can be reopened (and resumed if unfinished). */
+import type { HistoryEntry } from '../lib/history';
+
+/** Props of `HistoryList`. */
+export interface HistoryListProps {
+  entries: readonly HistoryEntry[];
+  onOpen(entry: HistoryEntry): void;
+}
+
+const excerpt = (text: string) =>
+  Array.from(text).length > 80 ? `${Array.from(text).slice(0, 80).join('')}…` : text;
+
+/** The history card. */
+export function HistoryList({ entries, onOpen }: HistoryListProps) {
+  return (
+    <section className="card" aria-labelledby="history-heading">
+      <h2 id="history-heading">History</h2>
+      {entries.length === 0 ? (
+        <p className="hint">Tasks you create are listed here, in this browser only.</p>
+      ) : (
+        <ul className="history">
+          {entries.map((entry) => (
+            <li key={entry.taskId}>
+              <button type="button" onClick={() => onOpen(entry)} aria-label={`Open task ${entry.taskId}`}>
+                <code>{entry.taskId}</code>
+                <span className={`state state-${entry.state}`}>{entry.state}</span>
+                <span className="history-prompt">{excerpt(entry.prompt)}</span>
+                <span className="hint">{new Date(entry.createdAt).toLocaleString('en-GB')}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,49 @@
+/** "Copy as curl" and "Copy as TypeScript": the exact createTask request as code. */
+import type { CreateTaskRequest } from '@kling-kit/contract';
+
+/** Where the snippet sends the request and which key it shows. */
+export interface SnippetTarget {
+  /** Base URL of the API (the mock's origin, or kie.ai's for the real API). */
+  baseUrl: string;
+  /** A key safe to print (the mock's placeholder); otherwise the snippet reads `KIE_API_KEY`. */
+  printableKey?: string | undefined;
+}
+
+const KIE_API = 'https://api.kie.ai';
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A curl command for the createTask request. */
+export function curlSnippet(request: CreateTaskRequest, target: SnippetTarget): string {
+  const auth = target.printableKey
+    ? shellQuote(`Authorization: Bearer ${target.printableKey}`)
+    : '"Authorization: Bearer $KIE_API_KEY"';
+  return [
+    `curl -X POST ${shellQuote(`${target.baseUrl}/api/v1/jobs/createTask`)} \\`,
+    `  -H ${auth} \\`,
+    `  -H 'Content-Type: application/json' \\`,
+    `  -d ${shellQuote(JSON.stringify(request, null, 2))}`,
+  ].join('\n');
+}
+
+/** A TypeScript program doing the same with @kling-kit/client, then waiting for the video. */
+export function typescriptSnippet(request: CreateTaskRequest, target: SnippetTarget): string {
+  const options = [
+    target.printableKey
+      ? `  apiKey: ${JSON.stringify(target.printableKey)},`
+      : '  apiKey: process.env.KIE_API_KEY,',
+    ...(target.baseUrl === KIE_API ? [] : [`  baseUrl: ${JSON.stringify(target.baseUrl)},`]),
+  ];
+  const params = JSON.stringify(request, null, 2);
+  return [
+    "import { createKlingClient } from '@kling-kit/client';",
+    '',
+    'const kling = createKlingClient({',
+    ...options,
+    '});',
+    `const task = await kling.generate(${params});`,
+    'console.log(task.resultUrls[0]);',
+  ].join('\n');
+}
