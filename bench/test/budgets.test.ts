@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { measure } from '../src/bundle-size.mjs';
+import { clientOverhead } from '../src/client-overhead.mjs';
+
+describe('performance budgets', () => {
+  it('keeps the client under 8 kB gzip, bundled for the browser', async () => {
+    const { gzip } = await measure("export * from '@kling-kit/client';");
+    expect(gzip).toBeLessThanOrEqual(8 * 1024);
+  });
+
+  it('adds little to each request (loose bound, best of three runs, so it never flakes)', async () => {
+    const ratios: number[] = [];
+    for (let run = 0; run < 3 && !ratios.some((ratio) => ratio <= 1.5); run++) {
+      ratios.push((await clientOverhead(150)).ratio);
+    }
+    expect(Math.min(...ratios)).toBeLessThanOrEqual(1.5);
+  }, 60_000);
+});
