@@ -44,7 +44,7 @@ out.push(
 );
 
 say('2. client overhead (interleaved with bare fetch)');
-const overhead = await clientOverhead();
+const overhead = await clientOverhead(1_000);
 out.push(
   '## 2. Client overhead: createTask + getTask, client vs bare fetch (same mock, interleaved)',
   '',

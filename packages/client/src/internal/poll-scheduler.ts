@@ -1,7 +1,7 @@
 /**
  * One scheduler per client for every wait: each poll asks for a slot at the time its schedule wants,
- * and the scheduler hands slots out in time order, never more than `maxPerSecond` in any second, so
- * a thousand waits together stay within kie.ai's 10 queries per second per key.
+ * and the scheduler hands slots out in time order, at least 1/`maxPerSecond` s apart, so a thousand
+ * waits together stay within kie.ai's 10 queries per second per key.
  */
 interface Ticket {
   at: number;
@@ -9,11 +9,15 @@ interface Ticket {
 }
 
 export class PollScheduler {
-  private readonly granted: number[] = [];
   private queue: Ticket[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastGrant = Number.NEGATIVE_INFINITY;
+  /** Slots are spaced evenly rather than granted in bursts: no one-second window sees a double batch. */
+  private readonly spacingMs: number;
 
-  constructor(private readonly maxPerSecond: number) {}
+  constructor(maxPerSecond: number) {
+    this.spacingMs = 1_000 / maxPerSecond;
+  }
 
   /** Resolves at `at` (Unix ms) or later, when a slot is free; rejects with the signal's reason. */
   slot(at: number, signal?: AbortSignal): Promise<void> {
@@ -43,20 +47,20 @@ export class PollScheduler {
   private pump(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    const next = this.queue[0];
+    if (!next) {
+      return;
+    }
     const now = Date.now();
-    while (this.granted.length > 0 && (this.granted[0] as number) <= now - 1_000) {
-      this.granted.shift();
-    }
-    let next = this.queue[0];
-    while (next && next.at <= now && this.granted.length < this.maxPerSecond) {
+    const due = Math.max(next.at, this.lastGrant + this.spacingMs);
+    if (due <= now) {
       this.queue.shift();
-      this.granted.push(now);
+      this.lastGrant = now;
       next.grant();
-      next = this.queue[0];
     }
-    if (next) {
-      const windowFree = this.granted.length >= this.maxPerSecond ? (this.granted[0] as number) + 1_000 : now;
-      this.timer = setTimeout(() => this.pump(), Math.max(next.at, windowFree) - now);
+    if (this.queue.length > 0) {
+      const first = this.queue[0] as Ticket;
+      this.timer = setTimeout(() => this.pump(), Math.max(first.at, this.lastGrant + this.spacingMs) - now);
     }
   }
 }

@@ -193,6 +193,8 @@ export function client(fake: FakeFetch, options: ClientOptions = {}): KlingClien
     baseUrl: BASE_URL,
     uploadBaseUrl: UPLOAD_BASE_URL,
     fetch: fake.fetch,
+    // Tests poll every few ms; the pacing itself is tested with an explicit maxPollsPerSecond.
+    maxPollsPerSecond: 1_000,
     ...options,
   });
 }
