@@ -7,6 +7,7 @@ export default defineConfig({
   platform: 'node',
   target: 'node20',
   clean: true,
-  sourcemap: true,
+  // No source maps in the published build: they would point at src/, which is not published.
+  sourcemap: false,
   fixedExtension: false,
 });

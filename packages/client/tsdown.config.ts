@@ -7,5 +7,6 @@ export default defineConfig({
   platform: 'neutral',
   target: 'es2022',
   clean: true,
-  sourcemap: true,
+  // No source maps in the published build: they would point at src/, which is not published.
+  sourcemap: false,
 });

@@ -7,7 +7,8 @@ export default defineConfig({
   platform: 'neutral',
   target: 'es2022',
   clean: true,
-  sourcemap: true,
+  // No source maps in the published build: they would point at src/, which is not published.
+  sourcemap: false,
   // One file per module, so bundlers drop what a consumer does not import (sideEffects: false).
   unbundle: true,
 });
