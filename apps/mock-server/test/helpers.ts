@@ -1,21 +1,11 @@
 /** Shared test helpers: a real mock server on a random port and calls that check every answer. */
-import { formatIssues, type SchemaName, validateSchema } from '@kling-kit/contract';
+import { formatIssues, type SchemaName, spec, validateSchema } from '@kling-kit/contract';
 import { expect } from 'vitest';
 import { type MockServerOptions, type RunningMockServer, startMockServer } from '../src/index';
 
-export const SEED_REQUEST = {
-  model: 'kling/v2-1-pro',
-  callBackUrl: 'https://your-domain.com/api/callback',
-  input: {
-    prompt:
-      '第一人称视角：反重力冲浪者穿梭于悬浮半空的古老遗迹之间，发光苔藓照亮路径，冲浪板划过薄雾时发出嘶嘶声，速度越快，周遭的回声越响亮',
-    image_url: 'https://file.aiquickdraw.com/custom-page/akr/section-images/1754892534386c8wt0qfs.webp',
-    duration: '5',
-    negative_prompt: '模糊、畸变、低画质',
-    cfg_scale: 0.5,
-    tail_image_url: '',
-  },
-} as const;
+/** The seed's own example, as the spec carries it (createTask's `seed` example). */
+export const SEED_REQUEST =
+  spec.paths['/api/v1/jobs/createTask'].post.requestBody.content['application/json'].examples.seed.value;
 
 /** The envelope schema each operation's answers must match (response validation). */
 const ENVELOPES: Record<string, SchemaName> = {

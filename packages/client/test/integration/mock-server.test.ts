@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { spec } from '@kling-kit/contract';
 import { type RunningMockServer, startMockServer } from '@kling-kit/mock-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,15 +15,10 @@ import {
 } from '../../src/index';
 import { verifyCallback } from '../../src/webhooks';
 
-const SEED_INPUT = {
-  prompt:
-    '第一人称视角：反重力冲浪者穿梭于悬浮半空的古老遗迹之间，发光苔藓照亮路径，冲浪板划过薄雾时发出嘶嘶声，速度越快，周遭的回声越响亮',
-  image_url: 'https://file.aiquickdraw.com/custom-page/akr/section-images/1754892534386c8wt0qfs.webp',
-  duration: '5',
-  negative_prompt: '模糊、畸变、低画质',
-  cfg_scale: 0.5,
-  tail_image_url: '',
-} as const;
+/** The seed's example input, as the spec carries it. */
+const SEED_INPUT =
+  spec.paths['/api/v1/jobs/createTask'].post.requestBody.content['application/json'].examples.seed.value
+    .input;
 const HMAC_KEY = 'integration-hmac-key';
 
 let mock: RunningMockServer;
