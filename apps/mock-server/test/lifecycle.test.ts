@@ -27,7 +27,7 @@ describe('a task’s life (fast timing)', () => {
     const seen: string[] = [];
     const started = Date.now();
     let record: Record<string, unknown> = {};
-    while (Date.now() - started < 3_500) {
+    while (Date.now() - started < 6_000) {
       record = (await kie.record(taskId)).body.data as Record<string, unknown>;
       if (seen.at(-1) !== record.state) {
         seen.push(record.state as string);
@@ -37,7 +37,10 @@ describe('a task’s life (fast timing)', () => {
       }
       await sleep(40);
     }
-    expect(Date.now() - started).toBeLessThan(3_200);
+    // The whole life is planned within 3 s; the observed time gets slack for a loaded CI machine.
+    const plan = mock.admin.task(taskId).schedule;
+    expect(plan.endAt - plan.createTime).toBeLessThanOrEqual(3_000);
+    expect(Date.now() - started).toBeLessThan(5_000);
     // Polls 40 ms apart see every state on a quiet machine; under load one may slip by, so check the
     // order (each state at most once, in lifecycle order) and the end. Explicit timings below see each.
     const order = ['waiting', 'queuing', 'generating', 'success'];
