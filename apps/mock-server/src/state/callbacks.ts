@@ -67,7 +67,7 @@ export function signCallback(taskId: string, timestamp: string, hmacKey: string)
   return createHmac('sha256', hmacKey).update(`${taskId}.${timestamp}`).digest('base64');
 }
 
-/** Deliveries to one host at a time; the rest wait in the agent's queue. */
+/** Deliveries in flight at once; the rest wait their turn in the dispatcher (not as open requests). */
 const MAX_PARALLEL_DELIVERIES = 32;
 
 class DeliveryTimeout extends Error {}
@@ -81,6 +81,8 @@ export class CallbackDispatcher {
   };
   private sequence = 0;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Attempts waiting for a free delivery slot, oldest first. */
+  private waiting: (() => void)[] = [];
   private readonly cancels = new Set<() => void>();
 
   constructor(private readonly deps: CallbackDispatcherDeps) {}
@@ -106,7 +108,7 @@ export class CallbackDispatcher {
 
   /** Waits until no delivery is in flight (for tests and a clean shutdown). */
   async settle(): Promise<void> {
-    while (this.inFlight.size > 0) {
+    while (this.inFlight.size > 0 || this.waiting.length > 0) {
       await Promise.allSettled([...this.inFlight]);
     }
   }
@@ -160,10 +162,21 @@ export class CallbackDispatcher {
       cancel();
     }
     this.cancels.clear();
+    this.waiting = [];
     this.log = [];
   }
 
+  /** Starts an attempt now, or queues it while MAX_PARALLEL_DELIVERIES are in flight (bounded memory). */
   private attempt(url: string, payload: CallbackPayload, attempt: number, trigger: DeliveryTrigger): void {
+    const start = () => this.start(url, payload, attempt, trigger);
+    if (this.inFlight.size < MAX_PARALLEL_DELIVERIES) {
+      start();
+    } else {
+      this.waiting.push(start);
+    }
+  }
+
+  private start(url: string, payload: CallbackPayload, attempt: number, trigger: DeliveryTrigger): void {
     const { clock, settings } = this.deps;
     const headers: Record<string, string> = {};
     if (settings.hmacKey) {
@@ -207,6 +220,7 @@ export class CallbackDispatcher {
       .finally(() => {
         entry.durationMs = Math.round(performance.now() - started);
         this.inFlight.delete(delivery);
+        this.waiting.shift()?.();
         const delay = settings.retryDelaysMs[attempt - 1];
         if (entry.outcome === 'failed' && delay !== undefined) {
           const cancel = clock.schedule(clock.now() + delay, () => {
