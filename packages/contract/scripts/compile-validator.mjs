@@ -183,6 +183,20 @@ export function compileValidator(document, rootName, exportName) {
   }
 
   fnFor(rootName);
+  // Schemas with the same rules (HttpUrl and ImageUrl) compile to the same body: keep one function.
+  const bodies = new Map();
+  for (const [name, source] of functions) {
+    const body = source.slice(source.indexOf('{'));
+    const twin = bodies.get(body);
+    if (twin) {
+      functions.delete(name);
+      for (const [other, text] of functions) {
+        functions.set(other, text.replaceAll(`schema${name}(`, `schema${twin}(`));
+      }
+    } else {
+      bodies.set(body, name);
+    }
+  }
   const constants = patterns
     .map((pattern, index) => `const PATTERN_${index} = new RegExp(${q(pattern)}, 'u');\n`)
     .join('');

@@ -136,7 +136,7 @@ function schemaKlingV21ProInput(v: unknown, p: string, out: Issue[]): void {
       })(o["prompt"], at(p, "prompt"));
     }
     if (o["image_url"] !== undefined) {
-      schemaImageUrl(o["image_url"], at(p, "image_url"), out);
+      schemaHttpUrl(o["image_url"], at(p, "image_url"), out);
     }
     if (o["duration"] !== undefined) {
       schemaDuration(o["duration"], at(p, "duration"), out);
@@ -180,7 +180,7 @@ function schemaKlingV21ProInput(v: unknown, p: string, out: Issue[]): void {
           const found: Issue[] = [];
           alternatives.push(found);
           ((out: Issue[]) => {
-            schemaImageUrl(v, p, out);
+            schemaHttpUrl(v, p, out);
           })(found);
         }
         if (alternatives.every((found) => found.length > 0)) {
@@ -200,23 +200,6 @@ function schemaKlingV21ProInput(v: unknown, p: string, out: Issue[]): void {
         }
         pickAlternative(alternatives, p, out);
       })(o["tail_image_url"], at(p, "tail_image_url"));
-    }
-  }
-}
-
-function schemaImageUrl(v: unknown, p: string, out: Issue[]): void {
-  if (!(is(v, "string"))) {
-    add(out, p, "type", "must be a string");
-    return;
-  }
-  if (typeof v === 'string') {
-    if (v.length > 2048 && chars(v) > 2048) {
-      add(out, p, "maxLength", `must be at most 2048 characters (got ${chars(v)})`);
-    }
-    if (!isUri(v)) {
-      add(out, p, "format", "must be a valid URL");
-    } else if (!PATTERN_0.test(v)) {
-      add(out, p, "pattern", "must be an http(s) URL");
     }
   }
 }
