@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measure } from '../src/bundle-size.mjs';
+import { bundleSizes, measure } from '../src/bundle-size.mjs';
 import { clientOverhead } from '../src/client-overhead.mjs';
 
 describe('performance budgets', () => {
@@ -7,6 +7,16 @@ describe('performance budgets', () => {
     const { gzip } = await measure("export * from '@kling-kit/client';");
     expect(gzip).toBeLessThanOrEqual(8 * 1024);
   });
+
+  it('bundles smaller than every peer but bare openapi-fetch, measured in the same run', async () => {
+    const rows = await bundleSizes();
+    const ours = rows.find((row) => row.ours);
+    const peers = rows.filter((row) => !row.ours && !row.bare);
+    expect(peers.length).toBeGreaterThanOrEqual(4);
+    for (const peer of peers) {
+      expect({ peer: peer.name, smaller: ours.gzip < peer.gzip }).toEqual({ peer: peer.name, smaller: true });
+    }
+  }, 60_000);
 
   it('adds little to each request (loose bound, best of three runs, so it never flakes)', async () => {
     const ratios: number[] = [];

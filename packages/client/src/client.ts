@@ -8,10 +8,16 @@ import {
   type TaskRecord,
   validateCreateTaskRequest,
 } from '@kling-kit/contract';
-import createClient from 'openapi-fetch';
+import {
+  type Client,
+  type ClientPathsWithMethod,
+  createFinalURL,
+  createQuerySerializer,
+  type FetchOptions,
+} from 'openapi-fetch';
 import { KlingError, KlingInputError } from './errors';
 import { PollScheduler } from './internal/poll-scheduler';
-import { type Call, type RawResult, request } from './internal/request';
+import { type Call, request } from './internal/request';
 import type { ClientOptions } from './options';
 import { decodeTask, type Task, type TaskHandle } from './task';
 import { planUpload, type UploadedFile, type UploadOptions, type UploadSource } from './uploads';
@@ -53,13 +59,19 @@ export interface KlingClient {
   confirmCallback(callback: { data: { taskId: string } } | { task: { taskId: string } }): Promise<Task>;
 }
 
-/** What openapi-fetch builds instead of a Request: the URL and init, handed to fetch as they are. */
-class PlainRequest {
-  constructor(
-    readonly url: string,
-    readonly init: RequestInit,
-  ) {}
+/** The spec's paths that have an operation for `method`. */
+type PathFor<Method extends 'get' | 'post'> = ClientPathsWithMethod<Client<paths>, Method>;
+/** What a successful answer's envelope carries in `data`, as the spec declares it. */
+type SuccessData<Operation> = Operation extends {
+  responses: { 200: { content: { 'application/json': { data?: infer Data } } } };
 }
+  ? NonNullable<Data>
+  : never;
+
+/** Query strings are built by openapi-fetch, with the OpenAPI style rules it applies to every client. */
+const querySerializer = createQuerySerializer();
+/** No operation of kie.ai's API has path parameters: paths are used as they are. */
+const pathSerializer = (pathname: string) => pathname;
 
 function environmentKey(): string | undefined {
   const global = globalThis as {
@@ -98,43 +110,57 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
       'In a browser the API key would be exposed: call kie.ai from a server or proxy, or set dangerouslyAllowBrowser',
     );
   }
-  // openapi-fetch builds a Request per call, and undici's Request is slow to build and to send:
-  // with the global fetch, carry the URL and init instead and call fetch(url, init).
-  const fetchImpl = (input: Request) =>
-    input instanceof PlainRequest
-      ? options.fetch
-        ? options.fetch(new Request(input.url, input.init))
-        : globalThis.fetch(input.url, input.init)
-      : (options.fetch ?? globalThis.fetch)(input);
-  const clientOptions = { fetch: fetchImpl, Request: PlainRequest as unknown as typeof Request };
-  const api = createClient<paths>({ baseUrl, ...clientOptions });
-  const uploads = createClient<paths>({ baseUrl: uploadBaseUrl, ...clientOptions });
-  const headers = { Authorization: `Bearer ${apiKey}` };
+  const authorization = { Authorization: `Bearer ${apiKey}` };
   const settings = {
     maxRetries: options.maxRetries ?? 2,
     timeoutMs: options.timeoutMs ?? 60_000,
     hooks: options.hooks ?? {},
   };
-  /** One operation of the spec through openapi-fetch, with the envelope, timeout and retry rules. */
-  const send = <T>(
-    method: 'get' | 'post',
-    path: keyof paths,
-    init: { params?: object; body?: unknown; bodySerializer?: (body: never) => FormData },
+  /**
+   * One operation of the spec, with the envelope, timeout and retry rules. openapi-fetch builds the
+   * URL; the request goes out as fetch(url, init) (undici's Request is slow to build and to send),
+   * or as a Request to an injected fetch.
+   */
+  const send = <Method extends 'get' | 'post', Path extends PathFor<Method>>(
+    method: Method,
+    path: Path,
+    init: Pick<FetchOptions<paths[Path][Method]>, 'params' | 'body'>,
     details: Partial<Pick<Call, 'kind' | 'taskId' | 'expect'>> & { signal?: AbortSignal | undefined },
   ) =>
-    request<T>(settings, {
+    request<SuccessData<paths[Path][Method]>>(settings, {
       label: `${method.toUpperCase()} ${path}`,
       kind: details.kind ?? 'safe',
       ...details,
-      send: (signal) =>
-        (
-          (path.startsWith('/api/file') ? uploads : api).request as (...args: unknown[]) => Promise<RawResult>
-        )(method, path, { ...init, headers, signal, parseAs: 'text' }),
+      send: (signal) => {
+        const url = createFinalURL(path, {
+          baseUrl: path.startsWith('/api/file') ? uploadBaseUrl : baseUrl,
+          params: init.params ?? {},
+          querySerializer,
+          pathSerializer,
+        });
+        const { body } = init;
+        const requestInit: RequestInit = {
+          method: method.toUpperCase(),
+          signal,
+          // A FormData body gets its multipart Content-Type (with the boundary) from fetch.
+          ...(body === undefined
+            ? { headers: authorization }
+            : body instanceof FormData
+              ? { headers: authorization, body }
+              : {
+                  headers: { ...authorization, 'Content-Type': 'application/json' },
+                  body: JSON.stringify(body),
+                }),
+        };
+        return options.fetch
+          ? options.fetch(new Request(url, requestInit))
+          : globalThis.fetch(url, requestInit);
+      },
     });
 
   const getTask = async (taskId: string, signal?: AbortSignal) =>
     decodeTask(
-      await send<TaskRecord>(
+      await send(
         'get',
         '/api/v1/jobs/recordInfo',
         { params: { query: { taskId } } },
@@ -159,7 +185,7 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
         const detail = checked.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
         throw new KlingInputError(`Invalid createTask request: ${detail}`, checked.issues);
       }
-      const data = await send<{ taskId: string }>(
+      const data = await send(
         'post',
         '/api/v1/jobs/createTask',
         { body },
@@ -183,19 +209,19 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
     async generate(params, waitOptions = {}) {
       return client.waitForTask(await client.createTask(params, { signal: waitOptions.signal }), waitOptions);
     },
-    getCredits: (callOptions = {}) =>
-      send<number>('get', '/api/v1/chat/credit', {}, { signal: callOptions.signal }),
+    getCredits: (callOptions = {}) => send('get', '/api/v1/chat/credit', {}, { signal: callOptions.signal }),
     getDownloadUrl: (url, callOptions = {}) =>
-      send<string>('post', '/api/v1/common/download-url', { body: { url } }, { signal: callOptions.signal }),
+      send('post', '/api/v1/common/download-url', { body: { url } }, { signal: callOptions.signal }),
     async uploadFile(source, uploadOptions = {}) {
       const plan = await planUpload(source, uploadOptions);
-      const init =
-        plan.via === 'stream'
-          ? { body: plan.body, bodySerializer: (form: FormData) => form }
-          : { body: plan.body };
-      return send<UploadedFile>('post', `/api/file-${plan.via}-upload`, init, {
-        signal: uploadOptions.signal,
-      });
+      return send(
+        'post',
+        `/api/file-${plan.via}-upload`,
+        // planUpload pairs each body with its endpoint; FormData stands for the stream endpoint's
+        // multipart schema. TypeScript cannot follow the pairing through the template path.
+        { body: plan.body as never },
+        { signal: uploadOptions.signal },
+      );
     },
     confirmCallback: (callback) => getTask('task' in callback ? callback.task.taskId : callback.data.taskId),
   };

@@ -18,13 +18,6 @@ import {
 import type { ClientHooks } from '../options';
 import { anySignal, backoffMs, parseRetryAfter, sleep } from './timing';
 
-/** What openapi-fetch answers with `parseAs: 'text'`. */
-export interface RawResult {
-  data?: unknown;
-  error?: unknown;
-  response: Response;
-}
-
 export interface RequestSettings {
   maxRetries: number;
   timeoutMs: number;
@@ -38,7 +31,7 @@ export interface Call {
   kind: 'create' | 'safe';
   taskId?: string;
   signal?: AbortSignal | undefined;
-  send: (signal: AbortSignal) => Promise<RawResult>;
+  send: (signal: AbortSignal) => Promise<Response>;
   /** Checks the shape of a successful answer's `data`; a mismatch is a `KlingResponseError`. */
   expect?: (data: unknown) => boolean;
 }
@@ -54,24 +47,21 @@ function errorCode(error: unknown): string | undefined {
   return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
-function parseBody(result: RawResult): unknown {
-  if (!result.response.ok) {
-    return result.error;
-  }
-  if (typeof result.data !== 'string') {
-    return result.data;
-  }
+function parseBody(text: string): unknown {
   try {
-    return JSON.parse(result.data);
+    return JSON.parse(text);
   } catch {
-    return result.data;
+    return undefined; // an HTML error page, an empty body: not an envelope
   }
 }
 
 /** The envelope's data, or the error it stands for. */
-function readEnvelope(call: Call, result: RawResult): { data: unknown } | { error: KlingError } {
-  const { response } = result;
-  const body = parseBody(result);
+function readEnvelope(
+  call: Call,
+  response: Response,
+  text: string,
+): { data: unknown } | { error: KlingError } {
+  const body = parseBody(text);
   const envelope =
     body && typeof body === 'object'
       ? (body as { code?: unknown; msg?: unknown; message?: unknown; data?: unknown })
@@ -139,7 +129,8 @@ export async function request<T>(settings: RequestSettings, call: Call): Promise
     try {
       settings.hooks.onRequest?.({ request: call.label, attempt });
       const signal = call.signal ? anySignal([call.signal, timeout.signal]) : timeout.signal;
-      outcome = readEnvelope(call, await call.send(signal));
+      const response = await call.send(signal);
+      outcome = readEnvelope(call, response, await response.text());
     } catch (error) {
       if (call.signal?.aborted) {
         throw call.signal.reason instanceof KlingError
