@@ -93,56 +93,107 @@ const startPrism = () => {
   );
 };
 
-async function load(base, _operation, seconds) {
+/** Autocannon against createTask, for `seconds` or for `amount` requests. */
+async function load(base, { seconds, amount }) {
   const result = await autocannon({
     url: `${base}/api/v1/jobs/createTask`,
     method: 'POST',
     headers: HEADERS,
     body: BODY,
     connections: 10,
-    duration: seconds,
+    ...(amount ? { amount } : { duration: seconds }),
   });
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
 
-/** Throughput, cold start and RSS of kling-mock and Prism, interleaved. */
-export async function versusPrism({ seconds = 5, rounds = 2 } = {}) {
+const LAUNCHERS = { mock: startMock, prism: startPrism };
+/** Sides in alternating order, so neither always runs first. */
+const sidesFor = (round) => (round % 2 === 0 ? ['mock', 'prism'] : ['prism', 'mock']);
+
+/** Stops a server and waits until its process is gone. */
+async function stop(server) {
+  if (server.child.exitCode === null) {
+    const exited = new Promise((resolve) => server.child.once('exit', resolve));
+    server.child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+/** The mock answers recordInfo only for tasks it created: creates one to query. */
+async function prepare(server) {
+  if (server.name === 'kling-mock') {
+    const answer = await fetch(`${server.base}/api/v1/jobs/createTask`, {
+      method: 'POST',
+      headers: HEADERS,
+      body: BODY,
+    });
+    server.taskId = (await answer.json()).data.taskId;
+  }
+}
+
+/** Tasks the mock holds (from /healthz); Prism keeps none. */
+async function heldTasks(server) {
+  if (server.name !== 'kling-mock') {
+    return 0;
+  }
+  return (await (await fetch(`${server.base}/healthz`)).json()).tasks;
+}
+
+/**
+ * Throughput, cold start and memory of kling-mock and Prism, interleaved in one run:
+ * - cold start: spawn → first answered request, `coldStarts` times each, a fresh process each time;
+ * - footprint: a fresh process each, RSS 3 s after the same short load as the mock's own benchmark
+ *   (2 000 createTask + 2 000 recordInfo);
+ * - throughput: `rounds` fresh processes each, createTask then recordInfo for `seconds` each, and the
+ *   RSS after those runs with the number of tasks the mock then holds.
+ */
+export async function versusPrism({ seconds = 5, rounds = 2, coldStarts = 5 } = {}) {
   ensurePrism();
-  const runs = { createTask: { mock: [], prism: [] }, recordInfo: { mock: [], prism: [] } };
   const cold = { mock: [], prism: [] };
-  const rss = { mock: 0, prism: 0 };
+  for (let round = 0; round < coldStarts; round++) {
+    for (const side of sidesFor(round)) {
+      const server = await LAUNCHERS[side]();
+      cold[side].push(server.coldStartMs);
+      await stop(server);
+    }
+  }
+
+  const footprint = {};
+  for (const side of sidesFor(0)) {
+    const server = await LAUNCHERS[side]();
+    try {
+      await prepare(server);
+      await load(server.base, { amount: 2_000 });
+      await loadRecord(server, { amount: 2_000 });
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      footprint[side] = rssMiB(server.child.pid);
+    } finally {
+      await stop(server);
+    }
+  }
+
+  const runs = { createTask: { mock: [], prism: [] }, recordInfo: { mock: [], prism: [] } };
+  const afterThroughput = { mock: { rss: 0, tasks: 0 }, prism: { rss: 0, tasks: 0 } };
   for (let round = 0; round < rounds; round++) {
-    for (const [side, launch] of round % 2 === 0
-      ? [
-          ['mock', startMock],
-          ['prism', startPrism],
-        ]
-      : [
-          ['prism', startPrism],
-          ['mock', startMock],
-        ]) {
-      const server = await launch();
+    for (const side of sidesFor(round)) {
+      const server = await LAUNCHERS[side]();
       try {
-        cold[side].push(server.coldStartMs);
-        if (side === 'mock') {
-          // The mock answers recordInfo only for tasks it created.
-          const created = await (
-            await fetch(`${server.base}/api/v1/jobs/createTask`, {
-              method: 'POST',
-              headers: HEADERS,
-              body: BODY,
-            })
-          ).json();
-          server.taskId = created.data.taskId;
+        await prepare(server);
+        await load(server.base, { seconds: 1 });
+        runs.createTask[side].push(await load(server.base, { seconds }));
+        runs.recordInfo[side].push(await loadRecord(server, { seconds }));
+        const rss = rssMiB(server.child.pid);
+        if (rss > afterThroughput[side].rss) {
+          afterThroughput[side] = { rss, tasks: await heldTasks(server) };
         }
-        await load(server.base, 'createTask', 1);
-        runs.createTask[side].push(await load(server.base, 'createTask', seconds));
-        runs.recordInfo[side].push(await loadRecord(server, seconds));
-        rss[side] = Math.max(rss[side], rssMiB(server.child.pid));
       } finally {
-        server.child.kill('SIGTERM');
+        await stop(server);
       }
     }
   }
@@ -160,17 +211,20 @@ export async function versusPrism({ seconds = 5, rounds = 2 } = {}) {
     createTask: summary('createTask'),
     recordInfo: summary('recordInfo'),
     coldStartMs: { mock: median(cold.mock), prism: median(cold.prism) },
-    rssMiB: rss,
+    coldStartRuns: cold,
+    footprintMiB: footprint,
+    afterThroughput,
   };
 }
 
-async function loadRecord(server, seconds) {
+/** Autocannon against recordInfo (the mock's own task, or the spec's example id for Prism). */
+async function loadRecord(server, { seconds, amount }) {
   const taskId = server.taskId ?? 'e989621f54392584b05867f87b160672';
   const result = await autocannon({
     url: `${server.base}/api/v1/jobs/recordInfo?taskId=${taskId}`,
     headers: HEADERS,
     connections: 10,
-    duration: seconds,
+    ...(amount ? { amount } : { duration: seconds }),
   });
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
 }
