@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { version as esbuildVersion } from 'esbuild';
 import { bundleSizes } from './bundle-size.mjs';
 import { clientOverhead } from './client-overhead.mjs';
 import { versusPrism } from './prism.mjs';
@@ -15,10 +16,15 @@ const root = new URL('../../', import.meta.url).pathname;
 const started = Date.now();
 const kb = (bytes) => `${(bytes / 1024).toFixed(2)} kB`;
 const verdict = (ok) => (ok ? 'PASS' : 'MISS');
+const manifest = (path) => JSON.parse(readFileSync(`${root}${path}`, 'utf8'));
+const benchDeps = manifest('bench/package.json').devDependencies;
 const out = [
   '# Kling kit benchmarks',
   '',
   `- Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores; Node ${process.version}; ${new Date().toISOString()}`,
+  `- Tools: esbuild ${esbuildVersion}, autocannon ${benchDeps.autocannon}, Express ` +
+    `${manifest('apps/mock-server/package.json').dependencies.express} (mock and bare), Prism 5.14.2; ` +
+    `@kling-kit/client ${manifest('packages/client/package.json').version}`,
   '',
 ];
 const say = (text) => console.info(`[bench ${((Date.now() - started) / 1000).toFixed(0)} s] ${text}`);

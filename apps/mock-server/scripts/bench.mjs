@@ -522,7 +522,8 @@ async function benchChurn(examples, sinkUrl) {
       counts.push(await healthTasks(mock.url));
       await mock.send('advance', { ms: stepMs });
       if (step % 10 === 0) {
-        heaps.push({ minutes: (step * stepMs) / 60_000, heap: (await mock.send('measure')).heapUsed });
+        const { heapUsed, rss } = await mock.send('measure');
+        heaps.push({ minutes: (step * stepMs) / 60_000, heap: heapUsed, rss });
       }
     }
     const deliveries = await mock.send('deliveries');
@@ -530,7 +531,17 @@ async function benchChurn(examples, sinkUrl) {
       problems.push(`churn: ${deliveries.failed} of the last ${deliveries.total} callbacks failed`);
     }
     await mock.send('close');
-    return { ttlMs, stepMs, batch, steps, start: start.heapUsed, counts, heaps, deliveries };
+    return {
+      ttlMs,
+      stepMs,
+      batch,
+      steps,
+      start: start.heapUsed,
+      startRss: start.rss,
+      counts,
+      heaps,
+      deliveries,
+    };
   } finally {
     await stopChild(mock.child);
   }
@@ -660,6 +671,8 @@ function memorySection(held, churn) {
   const end = churn.heaps.at(-1);
   const maxHeap = Math.max(...churn.heaps.map((sample) => sample.heap));
   const heapOk = end.heap <= half.heap * 1.1 + MB;
+  const maxRss = Math.max(...churn.heaps.map((sample) => sample.rss));
+  const rssOk = end.rss <= half.rss * 1.1;
   const lines = [
     '## Memory',
     '',
@@ -684,8 +697,12 @@ function memorySection(held, churn) {
     `| Heap after gc | ${fmt(churn.start / MB, 1)} MB | ${fmt(half.heap / MB, 1)} MB | ` +
       `${fmt(end.heap / MB, 1)} MB | max ${fmt(maxHeap / MB, 1)} MB | end ≤ 30 min + 10 % | ` +
       `${verdict(heapOk)} |`,
+    `| RSS after gc | ${fmt(churn.startRss / MB, 1)} MB | ${fmt(half.rss / MB, 1)} MB | ` +
+      `${fmt(end.rss / MB, 1)} MB | max ${fmt(maxRss / MB, 1)} MB | end ≤ 30 min + 10 % | ` +
+      `${verdict(rssOk)} |`,
     '',
     `Heap every 5 min (MB): ${churn.heaps.map((sample) => fmt(sample.heap / MB, 1)).join(', ')}. ` +
+      `RSS every 5 min (MB): ${churn.heaps.map((sample) => fmt(sample.rss / MB, 1)).join(', ')}. ` +
       `Callback log at the end: ${churn.deliveries.total} entries (capped at 10 000), ` +
       `${churn.deliveries.failed} failed.`,
   ];
@@ -698,6 +715,12 @@ function memorySection(held, churn) {
       `${fmt(end.heap / MB, 1)} vs ${fmt(half.heap / MB, 1)} MB`,
       '≤ +10 %',
       heapOk,
+    ],
+    [
+      'Churn: RSS steady (end vs 30 min)',
+      `${fmt(end.rss / MB, 1)} vs ${fmt(half.rss / MB, 1)} MB`,
+      '≤ +10 %',
+      rssOk,
     ],
   ];
   return { lines, summary };
