@@ -204,6 +204,10 @@ export async function versusPrism({ seconds = 5, rounds = 2, coldStarts = 5 } = 
       mock,
       prism,
       ratio: mock / prism,
+      p99: {
+        mock: median(runs[operation].mock.map((run) => run.p99)),
+        prism: median(runs[operation].prism.map((run) => run.p99)),
+      },
       errors: [...runs[operation].mock, ...runs[operation].prism].reduce((n, run) => n + run.errors, 0),
     };
   };

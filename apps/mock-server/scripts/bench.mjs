@@ -22,7 +22,6 @@ const API_KEY = 'bench-key';
 const CREDITS = '1000000000000';
 const CONNECTIONS = 10;
 const GOALS = { ratio: 0.7, coldStartMs: 300, rssMiB: 130 };
-const PRISM_RATIO = 0.47;
 const MB = 1024 * 1024;
 
 /** Child processes still running: killed on every way out. */
@@ -652,7 +651,7 @@ function throughputSection(throughput, settings) {
   }
   lines.push(
     '',
-    `Reference: Prism 5.14.2 reached ≈ ${PRISM_RATIO} of bare Express on this machine (earlier scratch run).`,
+    'Against Stoplight Prism on the same spec, in the same run: `pnpm bench` (bench/results.md).',
     'The callback row is compared with the same bare createTask runs (bare Express sends no callbacks): ' +
       'the gap between the two createTask rows is the cost of delivering one callback per task.',
     `The mock held ${fmt(throughput.mockTasks)} tasks at the end (24 h TTL); bare Express keeps no state.`,
