@@ -11,8 +11,14 @@ beforeAll(async () => {
   kie = new MockCaller(mock);
   admin = new MockCaller(mock, null);
 });
-beforeEach(() => mock.admin.reset());
+beforeEach(() => {
+  mock.admin.reset();
+  mock.admin.configure({ timing: 'fast' });
+});
 afterAll(() => mock.close());
+
+/** Fast timing waits 100–200 ms only: tests that inspect a waiting task give it a minute of real time. */
+const WAITS_A_MINUTE = { waitingMs: 60_000, queuingMs: 1_000, generatingMs: 1_000 };
 
 describe('faults', () => {
   it('forces one answer with Prefer: code=…, in the operation’s own envelope', async () => {
@@ -102,6 +108,7 @@ describe('the admin API', () => {
   });
 
   it('lists and inspects tasks, never showing an API key', async () => {
+    mock.admin.configure({ timing: WAITS_A_MINUTE });
     const taskId = await new MockCaller(mock, 'sk-secret-key-xyz').newTask();
     const list = await admin.call<{ data: { taskId: string; accountId: string; state: string }[] }>(
       'GET',
@@ -146,12 +153,13 @@ describe('the admin API', () => {
   });
 
   it('decides an outcome without changing the timing', async () => {
+    mock.admin.configure({ timing: WAITS_A_MINUTE });
     const taskId = await kie.newTask();
     const before = mock.admin.task(taskId).schedule;
     await admin.call('POST', `/__admin/tasks/${taskId}/outcome`, { json: { outcome: 'fail' } });
     expect(mock.admin.task(taskId).schedule).toEqual(before);
     expect((await kie.record(taskId)).body.data?.state).toBe('waiting');
-    mock.admin.advanceClock(10_000);
+    mock.admin.advanceClock(62_000);
     expect((await kie.record(taskId)).body.data).toMatchObject({ state: 'fail', failCode: '500' });
   });
 
