@@ -65,13 +65,15 @@ type PathFor<Method extends 'get' | 'post'> = ClientPathsWithMethod<Client<paths
 type SuccessData<Operation> = Operation extends {
   responses: { 200: { content: { 'application/json': { data?: infer Data } } } };
 }
-  ? NonNullable<Data>
-  : never;
+  ? NonNullable<Data> // each call's `expect` guard rejects a null or missing `data`
+  : unknown; // an operation whose 200 answer is not the envelope must not type-check as anything
 
 /** Query strings are built by openapi-fetch, with the OpenAPI style rules it applies to every client. */
 const querySerializer = createQuerySerializer();
 /** No operation of kie.ai's API has path parameters: paths are used as they are. */
 const pathSerializer = (pathname: string) => pathname;
+
+const isUploadedFile = (data: unknown) => typeof (data as UploadedFile | null)?.downloadUrl === 'string';
 
 function environmentKey(): string | undefined {
   const global = globalThis as {
@@ -209,19 +211,32 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
     async generate(params, waitOptions = {}) {
       return client.waitForTask(await client.createTask(params, { signal: waitOptions.signal }), waitOptions);
     },
-    getCredits: (callOptions = {}) => send('get', '/api/v1/chat/credit', {}, { signal: callOptions.signal }),
+    getCredits: (callOptions = {}) =>
+      send(
+        'get',
+        '/api/v1/chat/credit',
+        {},
+        { signal: callOptions.signal, expect: (data) => typeof data === 'number' },
+      ),
     getDownloadUrl: (url, callOptions = {}) =>
-      send('post', '/api/v1/common/download-url', { body: { url } }, { signal: callOptions.signal }),
+      send(
+        'post',
+        '/api/v1/common/download-url',
+        { body: { url } },
+        { signal: callOptions.signal, expect: (data) => typeof data === 'string' },
+      ),
     async uploadFile(source, uploadOptions = {}) {
       const plan = await planUpload(source, uploadOptions);
-      return send(
-        'post',
-        `/api/file-${plan.via}-upload`,
-        // planUpload pairs each body with its endpoint; FormData stands for the stream endpoint's
-        // multipart schema. TypeScript cannot follow the pairing through the template path.
-        { body: plan.body as never },
-        { signal: uploadOptions.signal },
-      );
+      const details = { signal: uploadOptions.signal, expect: isUploadedFile };
+      if (plan.via === 'url') {
+        return send('post', '/api/file-url-upload', { body: plan.body }, details);
+      }
+      if (plan.via === 'base64') {
+        return send('post', '/api/file-base64-upload', { body: plan.body }, details);
+      }
+      // The spec describes the multipart body field by field (`file` as binary); FormData is how
+      // fetch sends exactly that, so it stands in for the schema's object here.
+      return send('post', '/api/file-stream-upload', { body: plan.body as never }, details);
     },
     confirmCallback: (callback) => getTask('task' in callback ? callback.task.taskId : callback.data.taskId),
   };

@@ -21,6 +21,7 @@ import {
   connectionError,
   type ErrorClass,
   failure,
+  fakeFetch,
   HANG,
   html,
   IMAGE_URL,
@@ -145,7 +146,9 @@ describe('the API key', () => {
   });
 
   it('uses api.kie.ai and the upload host by default, and trims trailing slashes', async () => {
-    const fake = scripted(ok(1));
+    const fake = fakeFetch((request) =>
+      ok(request.url.includes('/api/file-') ? { downloadUrl: 'https://tempfile.example.com/a.png' } : 1),
+    );
     const kling = createKlingClient({ apiKey: API_KEY, fetch: fake.fetch });
     await kling.getCredits();
     await kling.uploadFile('https://example.com/a.png');
@@ -222,5 +225,42 @@ describe('in a browser', () => {
         fetch: fake.fetch,
       }),
     ).toThrow(KlingError);
+  });
+});
+
+describe('without an injected fetch', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('calls the global fetch with the URL and init openapi-fetch would send', async () => {
+    const seen: { url: string; init: RequestInit }[] = [];
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+      seen.push({ url, init });
+      return new Response(JSON.stringify({ code: 200, msg: 'success', data: { taskId: TASK_ID } }));
+    });
+    const kling = createKlingClient({ apiKey: API_KEY, baseUrl: `${BASE_URL}/` });
+    await kling.createTask({ input: { prompt: 'a fox', image_url: IMAGE_URL } });
+    await expect(kling.getTask('id with spaces&more')).rejects.toBeInstanceOf(KlingResponseError);
+    await expect(kling.uploadFile(new Blob(['x'.repeat(10)]), { via: 'stream' })).rejects.toBeInstanceOf(
+      KlingResponseError,
+    );
+
+    const [create, get, upload] = seen;
+    expect(create?.url).toBe(`${BASE_URL}/api/v1/jobs/createTask`);
+    expect(create?.init).toMatchObject({
+      method: 'POST',
+      headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },
+    });
+    expect(JSON.parse(create?.init.body as string)).toEqual({
+      model: 'kling/v2-1-pro',
+      input: { prompt: 'a fox', image_url: IMAGE_URL },
+    });
+    expect(create?.init.signal).toBeInstanceOf(AbortSignal);
+    expect(get?.url).toBe(`${BASE_URL}/api/v1/jobs/recordInfo?taskId=id%20with%20spaces%26more`);
+    expect(get?.init).toMatchObject({ method: 'GET', headers: { Authorization: `Bearer ${API_KEY}` } });
+    expect(get?.init.body).toBeUndefined();
+    // fetch sets the multipart Content-Type with its boundary: the client must not set one.
+    expect(upload?.url).toBe(`${BASE_URL}/api/file-stream-upload`);
+    expect(upload?.init.body).toBeInstanceOf(FormData);
+    expect(upload?.init.headers).toEqual({ Authorization: `Bearer ${API_KEY}` });
   });
 });

@@ -215,6 +215,29 @@ describe('errors of other calls', () => {
   });
 });
 
+describe('a code 200 whose data is not what the spec declares', () => {
+  it.each([
+    ['null', null],
+    ['a string for credits', '100'],
+    ['an object', { credits: 100 }],
+  ])('rejects getCredits with %s as KlingResponseError', async (_title, data) => {
+    const error = await rejection(client(scripted(ok(data))).getCredits());
+    expect(error).toBeInstanceOf(KlingResponseError);
+    expect(error).toMatchObject({ message: 'GET /api/v1/chat/credit: code 200 without the expected data' });
+  });
+
+  it('rejects getDownloadUrl and uploadFile without their data', async () => {
+    const kling = client(scripted(ok(null)));
+    await expect(kling.getDownloadUrl('https://tempfile.example.com/v.mp4')).rejects.toBeInstanceOf(
+      KlingResponseError,
+    );
+    await expect(kling.uploadFile('https://example.com/a.png')).rejects.toBeInstanceOf(KlingResponseError);
+    await expect(
+      client(scripted(ok({ fileName: 'a.png' }))).uploadFile(new Uint8Array([1, 2, 3])),
+    ).rejects.toBeInstanceOf(KlingResponseError);
+  });
+});
+
 describe('apiError', () => {
   it.each(CODES)('builds the class of code %i', (code, ErrorClass) => {
     const error = apiError(code, 200, 'm', { request: 'X', requestId: 'r', taskId: 't', retryAfterSec: 1 });
