@@ -124,7 +124,7 @@ function readFlags() {
   const { values } = parseArgs({
     options: {
       duration: { type: 'string', default: '5' },
-      rounds: { type: 'string', default: '2' },
+      rounds: { type: 'string', default: '3' },
     },
   });
   const duration = Number(values.duration);

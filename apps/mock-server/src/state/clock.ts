@@ -4,6 +4,8 @@
  * a realistic lifecycle in one call.
  */
 
+import { type Timer, TimerQueue } from './timer-queue';
+
 /** Cancels a scheduled timer. */
 export type CancelTimer = () => void;
 
@@ -23,21 +25,13 @@ export interface MockClock {
   stop(): void;
 }
 
-interface Timer {
-  at: number;
-  seq: number;
-  run: () => void;
-  cancelled: boolean;
-}
-
 const MAX_DELAY = 2_147_483_647;
 
 /** Creates a mock clock starting at the wall clock (plus `startOffsetMs`). */
 export function createClock(startOffsetMs = 0): MockClock {
   let offset = startOffsetMs;
   let seq = 0;
-  // Kept sorted by (at, seq); insertion is a binary search, removal from the front.
-  let timers: Timer[] = [];
+  const timers = new TimerQueue();
   let wallTimer: NodeJS.Timeout | undefined;
   const now = (): number => Date.now() + offset;
 
@@ -46,7 +40,7 @@ export function createClock(startOffsetMs = 0): MockClock {
       clearTimeout(wallTimer);
       wallTimer = undefined;
     }
-    const first = timers[0];
+    const first = timers.peek();
     if (!first) {
       return;
     }
@@ -55,9 +49,9 @@ export function createClock(startOffsetMs = 0): MockClock {
   };
 
   const runDue = (): void => {
-    let first = timers[0];
+    let first = timers.peek();
     while (first && first.at <= now()) {
-      timers.shift();
+      timers.pop();
       if (!first.cancelled) {
         try {
           first.run();
@@ -65,7 +59,7 @@ export function createClock(startOffsetMs = 0): MockClock {
           console.error('kling-mock: a timer failed:', error instanceof Error ? error.message : error);
         }
       }
-      first = timers[0];
+      first = timers.peek();
     }
     arm();
   };
@@ -82,28 +76,18 @@ export function createClock(startOffsetMs = 0): MockClock {
     },
     schedule(at, run) {
       const timer: Timer = { at, seq: seq++, run, cancelled: false };
-      let low = 0;
-      let high = timers.length;
-      while (low < high) {
-        const mid = (low + high) >>> 1;
-        const other = timers[mid] as Timer;
-        if (other.at < at || (other.at === at && other.seq < timer.seq)) {
-          low = mid + 1;
-        } else {
-          high = mid;
-        }
-      }
-      timers.splice(low, 0, timer);
-      if (low === 0) {
+      const wasFirst = timers.peek();
+      timers.push(timer);
+      if (timers.peek() !== wasFirst) {
         arm();
       }
       return () => {
         timer.cancelled = true;
       };
     },
-    pending: () => timers.filter((timer) => !timer.cancelled).length,
+    pending: () => timers.live(),
     stop() {
-      timers = [];
+      timers.clear();
       arm();
     },
   };
