@@ -4,15 +4,11 @@
  */
 import { createKlingClient } from '@kling-kit/client';
 import { startMockServer } from '@kling-kit/mock-server';
+import { median } from './median.mjs';
 
 const INPUT = {
   prompt: 'A paper boat drifting down a rain-soaked street',
   image_url: 'https://example.com/boat.jpg',
-};
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 };
 
 /** Runs `iterations` interleaved pairs; returns medians (ms) and their ratio. */

@@ -7,6 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { median } from './median.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const prismDir = new URL('../.prism/', import.meta.url).pathname;
@@ -104,12 +105,6 @@ async function load(base, { seconds, amount }) {
     ...(amount ? { amount } : { duration: seconds }),
   });
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.errors + result.non2xx };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 const LAUNCHERS = { mock: startMock, prism: startPrism };
