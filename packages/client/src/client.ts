@@ -1,11 +1,14 @@
 /** `createKlingClient`: the SDK's entry point. */
 import {
+  API_SERVER_URL,
   type CreateTaskRequest,
+  isUploadPath,
   KLING_MODEL,
   type KlingModel,
   type KlingV21ProInput,
   type paths,
   type TaskRecord,
+  UPLOAD_SERVER_URL,
   validateCreateTaskRequest,
 } from '@kling-kit/contract';
 import {
@@ -73,6 +76,11 @@ const querySerializer = createQuerySerializer();
 /** No operation of kie.ai's API has path parameters: paths are used as they are. */
 const pathSerializer = (pathname: string) => pathname;
 
+/** A host's registrable domain, as its last two labels (`api.kie.ai` → `kie.ai`). */
+const siteOf = (url: string) => new URL(url).hostname.split('.').slice(-2).join('.');
+/** The sites of kie.ai's two servers: their subdomains hold the key as much as the servers do. */
+const kieSites = [siteOf(API_SERVER_URL), siteOf(UPLOAD_SERVER_URL)];
+
 const isUploadedFile = (data: unknown) => typeof (data as UploadedFile | null)?.downloadUrl === 'string';
 
 function environmentKey(): string | undefined {
@@ -101,12 +109,13 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
     // Fetch would reject the header and quote it (key included) in its error message.
     throw new KlingError('The API key has characters an HTTP header cannot carry');
   }
-  const baseUrl = (options.baseUrl ?? 'https://api.kie.ai').replace(/\/+$/, '');
+  const baseUrl = (options.baseUrl ?? API_SERVER_URL).replace(/\/+$/, '');
   // A mock or a proxy serves both kie.ai servers; only the real API has a separate upload host.
-  const uploadBaseUrl = (
-    options.uploadBaseUrl ?? (options.baseUrl ? baseUrl : 'https://kieai.redpandaai.co')
-  ).replace(/\/+$/, '');
-  const isKieHost = (url: string) => /(^|\.)(kie\.ai|redpandaai\.co)$/.test(new URL(url).hostname);
+  const uploadBaseUrl = (options.uploadBaseUrl ?? (options.baseUrl ? baseUrl : UPLOAD_SERVER_URL)).replace(
+    /\/+$/,
+    '',
+  );
+  const isKieHost = (url: string) => kieSites.includes(siteOf(url));
   if (inBrowser() && !options.dangerouslyAllowBrowser && (isKieHost(baseUrl) || isKieHost(uploadBaseUrl))) {
     throw new KlingError(
       'In a browser the API key would be exposed: call kie.ai from a server or proxy, or set dangerouslyAllowBrowser',
@@ -135,7 +144,7 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
       ...details,
       send: (signal) => {
         const url = createFinalURL(path, {
-          baseUrl: path.startsWith('/api/file') ? uploadBaseUrl : baseUrl,
+          baseUrl: isUploadPath(path) ? uploadBaseUrl : baseUrl,
           params: init.params ?? {},
           querySerializer,
           pathSerializer,

@@ -4,11 +4,10 @@
  * when the server holds it (`KIE_API_KEY`). Upload paths (`/api/file-*`) go to the upload server.
  * Only `/api/` paths are forwarded: this is not an open proxy.
  */
+import { API_SERVER_URL, isUploadPath, UPLOAD_SERVER_URL } from '@kling-kit/contract';
 import type { Express, Request, Response } from 'express';
 import type { ResolvedOptions } from '../options';
 
-/** kie.ai's upload API lives on its own host; a proxy to anything else sends uploads to the same URL. */
-const KIE_UPLOAD_URL = 'https://kieai.redpandaai.co';
 /** Largest request body forwarded (kie.ai's uploads accept up to 10 MB files; base64 adds a third). */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** Request headers passed on; everything else (cookies, origin, hop-by-hop headers) stays here. */
@@ -16,9 +15,12 @@ const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'accept', 'p
 /** Response headers passed back. */
 const FORWARDED_RESPONSE_HEADERS = ['content-type', 'retry-after', 'x-request-id'];
 
-/** The upload server for a proxy target: kie.ai's own when the target is api.kie.ai. */
+/**
+ * The upload server for a proxy target: kie.ai's upload host when the target is kie.ai's API host;
+ * a proxy to anything else sends uploads to the same URL.
+ */
 export function defaultProxyUploadUrl(proxy: string): string {
-  return new URL(proxy).hostname === 'api.kie.ai' ? KIE_UPLOAD_URL : proxy;
+  return new URL(proxy).hostname === new URL(API_SERVER_URL).hostname ? UPLOAD_SERVER_URL : proxy;
 }
 
 async function readBody(req: Request): Promise<Buffer | 'too-large'> {
@@ -51,7 +53,7 @@ export function proxyRoutes(app: Express, options: ResolvedOptions): void {
       res.status(404).json({ code: 404, msg: 'The proxy only forwards /api/ paths', data: null });
       return;
     }
-    const base = path.startsWith('/api/file-') ? uploadTarget : target;
+    const base = isUploadPath(new URL(path, 'http://proxy.invalid').pathname) ? uploadTarget : target;
     const headers = new Headers();
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = req.headers[name];

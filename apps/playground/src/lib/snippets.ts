@@ -1,5 +1,5 @@
 /** "Copy as curl" and "Copy as TypeScript": the exact createTask request as code. */
-import type { CreateTaskRequest } from '@kling-kit/contract';
+import { API_SERVER_URL, type CreateTaskRequest } from '@kling-kit/contract';
 
 /** Where the snippet sends the request and which key it shows. */
 export interface SnippetTarget {
@@ -8,8 +8,6 @@ export interface SnippetTarget {
   /** A key safe to print (the mock's placeholder); otherwise the snippet reads `KIE_API_KEY`. */
   printableKey?: string | undefined;
 }
-
-const KIE_API = 'https://api.kie.ai';
 
 function shellQuote(text: string): string {
   return `'${text.replace(/'/g, `'\\''`)}'`;
@@ -34,7 +32,7 @@ export function typescriptSnippet(request: CreateTaskRequest, target: SnippetTar
     target.printableKey
       ? `  apiKey: ${JSON.stringify(target.printableKey)},`
       : '  apiKey: process.env.KIE_API_KEY,',
-    ...(target.baseUrl === KIE_API ? [] : [`  baseUrl: ${JSON.stringify(target.baseUrl)},`]),
+    ...(target.baseUrl === API_SERVER_URL ? [] : [`  baseUrl: ${JSON.stringify(target.baseUrl)},`]),
   ];
   const params = JSON.stringify(request, null, 2);
   return [
