@@ -1,6 +1,7 @@
 /** The Express app of the mock: every route of the spec on one port, plus files, spec and admin API. */
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { MockAdmin } from './admin';
+import { crossOriginApi } from './http/cross-origin';
 import { sendEnvelope } from './http/envelope';
 import { type OperationLocals, sendError } from './http/operation';
 import { playgroundRoutes } from './http/playground';
@@ -32,19 +33,7 @@ export function createMockApp(options: ResolvedOptions, version: string): MockAp
   if (options.log) {
     app.use(requestLog(options.log));
   }
-  app.use((req, res, next) => {
-    // Browser clients on other origins (the playground in dev, user apps) call the mock directly.
-    if (req.headers.origin) {
-      res.setHeader('Access-Control-Allow-Origin', '*');
-      res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Prefer');
-      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PATCH, DELETE, OPTIONS');
-      res.setHeader('Access-Control-Expose-Headers', 'Retry-After, Content-Range, Accept-Ranges');
-    }
-    next();
-  });
-  app.options('/*path', (_req, res) => {
-    res.status(204).end();
-  });
+  app.use(crossOriginApi());
   proxyRoutes(app, options);
   taskRoutes(app, state);
   accountRoutes(app, state);

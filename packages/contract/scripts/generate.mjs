@@ -5,7 +5,7 @@
  *   hey-api/*.gen.ts  @hey-api/openapi-ts zod validators and JSON Schemas
  *   spec.ts         the OpenAPI document itself as a JS object
  *   check-create-task-request.ts  the createTask rules compiled to plain code (for small bundles)
- *   servers.ts      kie.ai's two servers and which paths the upload server answers
+ *   servers.ts      kie.ai's two servers, which paths the upload server answers, every operation
  *
  * `--check` regenerates into a temporary folder and compares with what is committed (the git
  * index, or the files on disk outside a git checkout). It exits 1 naming the fix when they differ.
@@ -53,6 +53,17 @@ function serversModule(document) {
     );
   }
   const uploadPaths = overrides.map(([path]) => path);
+  const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+  const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+    methods
+      .filter((method) => item[method])
+      .map((method) => ({
+        operationId: item[method].operationId,
+        method: method.toUpperCase(),
+        path,
+        server: item.servers?.length ? 'upload' : 'api',
+      })),
+  );
   return `
 /** kie.ai's API server (the spec's root \`servers\`). */
 export const API_SERVER_URL = ${JSON.stringify(apiServer)};
@@ -62,6 +73,9 @@ export const UPLOAD_SERVER_URL = ${JSON.stringify(uploadServers[0])};
 
 /** The paths the upload server answers. */
 export const UPLOAD_PATHS = ${JSON.stringify(uploadPaths)} as const;
+
+/** Every operation of the spec: its id, HTTP method, path and the server that answers it. */
+export const OPERATIONS = ${JSON.stringify(operations, null, 2)} as const;
 `;
 }
 

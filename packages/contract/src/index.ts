@@ -70,7 +70,16 @@ export {
   type ResponseCodeInfo,
   responseCodes,
 } from './response-codes';
-export { API_SERVER_URL, isUploadPath, UPLOAD_PATHS, UPLOAD_SERVER_URL } from './servers';
+export {
+  API_SERVER_URL,
+  findOperation,
+  isUploadPath,
+  type Operation,
+  type OperationId,
+  OPERATIONS,
+  UPLOAD_PATHS,
+  UPLOAD_SERVER_URL,
+} from './servers';
 export { validateCreateTaskRequest } from './validate-create-task';
 export {
   assertAllSchemasSupported,

@@ -4,18 +4,12 @@
  * skip the first matching requests (`after: 2` makes the 3rd poll fail).
  */
 import { randomUUID } from 'node:crypto';
+import { type OperationId, OPERATIONS as SPEC_OPERATIONS } from '@kling-kit/contract';
 
-/** The operations of the spec, by operationId. */
-export const OPERATIONS = [
-  'createTask',
-  'getTaskRecord',
-  'getCreditBalance',
-  'getDownloadUrl',
-  'uploadFileStream',
-  'uploadFileBase64',
-  'uploadFileFromUrl',
-] as const;
-export type OperationId = (typeof OPERATIONS)[number];
+export type { OperationId };
+
+/** The operations of the spec, by operationId (generated from the spec). */
+export const OPERATIONS: readonly OperationId[] = SPEC_OPERATIONS.map((operation) => operation.operationId);
 
 /** A fault to inject. Without `code`, `drop` or `httpStatus`, it only delays the real answer. */
 export interface FaultSpec {

@@ -8,3 +8,49 @@ export const UPLOAD_SERVER_URL = "https://kieai.redpandaai.co";
 
 /** The paths the upload server answers. */
 export const UPLOAD_PATHS = ["/api/file-stream-upload","/api/file-base64-upload","/api/file-url-upload"] as const;
+
+/** Every operation of the spec: its id, HTTP method, path and the server that answers it. */
+export const OPERATIONS = [
+  {
+    "operationId": "createTask",
+    "method": "POST",
+    "path": "/api/v1/jobs/createTask",
+    "server": "api"
+  },
+  {
+    "operationId": "getTaskRecord",
+    "method": "GET",
+    "path": "/api/v1/jobs/recordInfo",
+    "server": "api"
+  },
+  {
+    "operationId": "getCreditBalance",
+    "method": "GET",
+    "path": "/api/v1/chat/credit",
+    "server": "api"
+  },
+  {
+    "operationId": "getDownloadUrl",
+    "method": "POST",
+    "path": "/api/v1/common/download-url",
+    "server": "api"
+  },
+  {
+    "operationId": "uploadFileStream",
+    "method": "POST",
+    "path": "/api/file-stream-upload",
+    "server": "upload"
+  },
+  {
+    "operationId": "uploadFileBase64",
+    "method": "POST",
+    "path": "/api/file-base64-upload",
+    "server": "upload"
+  },
+  {
+    "operationId": "uploadFileFromUrl",
+    "method": "POST",
+    "path": "/api/file-url-upload",
+    "server": "upload"
+  }
+] as const;
