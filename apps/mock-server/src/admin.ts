@@ -41,6 +41,10 @@ export interface RuntimeSettings {
   httpStatusMirror?: boolean;
 }
 
+/** One clock advance moves at most a year; the clock runs at most 100 years ahead (dates stay valid). */
+export const MAX_CLOCK_ADVANCE_MS = 365 * 86_400_000;
+const MAX_CLOCK_OFFSET_MS = 100 * MAX_CLOCK_ADVANCE_MS;
+
 /** Thrown for an admin request about something that does not exist (HTTP 404 on `/__admin`). */
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
@@ -99,6 +103,12 @@ export class MockAdmin {
 
   /** Moves the mock clock forward, running every transition, callback and retry that falls due. */
   advanceClock(ms: number): { now: number; offsetMs: number } {
+    if (!(Number.isFinite(ms) && ms >= 0 && ms <= MAX_CLOCK_ADVANCE_MS)) {
+      throw new RangeError(`ms must be a number from 0 to ${MAX_CLOCK_ADVANCE_MS} (a year)`);
+    }
+    if (this.state.clock.offsetMs() + ms > MAX_CLOCK_OFFSET_MS) {
+      throw new RangeError('The mock clock may run at most 100 years ahead of the wall clock');
+    }
     this.state.clock.advance(ms);
     return this.clock();
   }
@@ -200,7 +210,7 @@ export class MockAdmin {
     };
   }
 
-  /** Forgets tasks, files, accounts, faults and deliveries; the seed restarts. */
+  /** Forgets tasks, files, accounts, faults and deliveries; ids go on from a new seeded stream (never repeated). */
   reset(): void {
     this.state.reset();
   }

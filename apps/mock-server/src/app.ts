@@ -3,7 +3,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { MockAdmin } from './admin';
 import { crossOriginApi } from './http/cross-origin';
 import { sendEnvelope } from './http/envelope';
-import { type OperationLocals, sendError } from './http/operation';
+import { isUpload, type OperationLocals, sendError } from './http/operation';
 import { playgroundRoutes } from './http/playground';
 import { proxyRoutes } from './http/proxy';
 import { requestLog } from './http/request-log';
@@ -23,6 +23,25 @@ export interface MockApp {
   admin: MockAdmin;
 }
 
+/** The 4xx of an error Express or body-parser raised about the request itself, with a plain message. */
+function clientErrorOf(error: unknown): { status: number; msg: string } | undefined {
+  const { status, type } = (error ?? {}) as { status?: unknown; type?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 499) {
+    return undefined;
+  }
+  const msg =
+    type === 'entity.parse.failed'
+      ? 'Request body is not valid JSON'
+      : type === 'entity.too.large'
+        ? 'Request body too large'
+        : type === 'entity.too.deep'
+          ? String((error as Error).message)
+          : error instanceof URIError || /decode/i.test(String((error as Error).message))
+            ? 'Malformed URL: invalid percent-encoding'
+            : 'Bad request';
+  return { status, msg };
+}
+
 export function createMockApp(options: ResolvedOptions, version: string): MockApp {
   const state = new MockState(options);
   const admin = new MockAdmin(state);
@@ -39,7 +58,9 @@ export function createMockApp(options: ResolvedOptions, version: string): MockAp
   accountRoutes(app, state);
   uploadRoutes(app, state);
   fileRoutes(app, state);
-  app.use(adminRoutes(admin));
+  if (options.admin) {
+    app.use(adminRoutes(admin, { host: options.host, token: options.adminToken }));
+  }
   metaRoutes(app, state, version);
   playgroundRoutes(app, options);
   app.use((_req, res) => {
@@ -51,25 +72,22 @@ export function createMockApp(options: ResolvedOptions, version: string): MockAp
       return;
     }
     const operation = (res.locals as Partial<OperationLocals>).operation;
-    const parserError = (error as { type?: string }).type?.startsWith('entity.');
-    if (req.path.startsWith('/__admin')) {
-      res
-        .status(400)
-        .json({ code: 400, msg: parserError ? 'Request body is not valid JSON' : 'Bad request', data: null });
+    const clientError = clientErrorOf(error);
+    if (clientError) {
+      // The request's own fault (bad JSON, bad percent-encoding, too large): its 4xx, never a 500.
+      if (operation) {
+        sendError(state, res, operation, isUpload(operation) ? 400 : 422, { msg: clientError.msg });
+      } else {
+        res.status(clientError.status).json({ code: clientError.status, msg: clientError.msg, data: null });
+      }
       return;
     }
     // Never a stack trace in the answer; one line on stderr without request data.
-    if (!parserError) {
-      console.error(
-        `kling-mock: ${req.method} ${req.path} failed: ${error instanceof Error ? error.message : 'error'}`,
-      );
-    }
+    console.error(
+      `kling-mock: ${req.method} ${req.path} failed: ${error instanceof Error ? error.message : 'error'}`,
+    );
     if (operation) {
-      sendError(state, res, operation, parserError ? 422 : 500, {
-        msg: parserError
-          ? 'Request body could not be read'
-          : 'Server Error - the mock failed to handle this request',
-      });
+      sendError(state, res, operation, 500, { msg: 'Server Error - the mock failed to handle this request' });
     } else {
       sendEnvelope(res, 500, { msg: 'Server Error', mirror: true });
     }

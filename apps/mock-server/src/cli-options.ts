@@ -1,5 +1,6 @@
 /** `kling-mock`'s flags and environment variables, turned into server options. */
 import { parseArgs } from 'node:util';
+import { isLoopbackHost } from './http/admin-guard';
 import type { MockServerOptions } from './options';
 import { parseTiming } from './state/timing';
 
@@ -23,6 +24,15 @@ Options (each also from an environment variable):
   --task-ttl MS            how long tasks are kept (mock clock)       KLING_MOCK_TASK_TTL    (86400000)
   --public-url URL         base URL written into result links         KLING_MOCK_PUBLIC_URL  (the listening URL)
   --allow-external-fetch   let /api/file-url-upload fetch any URL     KLING_MOCK_ALLOW_EXTERNAL_FETCH=1
+  --loopback-only          callbacks and URL uploads may only reach
+                           127.0.0.0/8 and ::1 (tests, CI)            KLING_MOCK_LOOPBACK_ONLY=1
+  --max-accounts N         accounts kept; idle ones are forgotten
+                           past it                                    KLING_MOCK_MAX_ACCOUNTS (10000)
+  --upload-store-mb N      live uploads held at most, in MB           KLING_MOCK_UPLOAD_STORE_MB (256)
+  --upload-ttl MS          how long uploads are kept (mock clock)     KLING_MOCK_UPLOAD_TTL  (259200000)
+  --admin-token T          require Authorization: Bearer T on /__admin
+                           (needed with a non-loopback --host)        KLING_MOCK_ADMIN_TOKEN
+  --no-admin               do not serve the admin API
   --playground-dir DIR     serve this playground build at /           KLING_MOCK_PLAYGROUND_DIR (the monorepo's)
   --no-playground          do not serve the playground (/ shows the reference)
   --proxy URL              forward /proxy/api/* to the real API, e.g.
@@ -48,6 +58,9 @@ export type CliRequest =
       /** Look for the playground build next to the mock (no `--playground-dir`, no `--no-playground`). */
       findPlayground: boolean;
     };
+
+/** Longest TTL accepted: ten years, far past any test and well inside a Date. */
+const MAX_TTL_MS = 10 * 365 * 86_400_000;
 
 const truthy = (value: string | undefined) => value !== undefined && /^(1|true|yes|on)$/i.test(value);
 
@@ -86,6 +99,12 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       'task-ttl': { type: 'string' },
       'public-url': { type: 'string' },
       'allow-external-fetch': { type: 'boolean' },
+      'loopback-only': { type: 'boolean' },
+      'max-accounts': { type: 'string' },
+      'upload-store-mb': { type: 'string' },
+      'upload-ttl': { type: 'string' },
+      'admin-token': { type: 'string' },
+      'no-admin': { type: 'boolean' },
       'playground-dir': { type: 'string' },
       'no-playground': { type: 'boolean' },
       proxy: { type: 'string' },
@@ -117,7 +136,36 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     rateLimit: !(values['no-rate-limit'] ?? truthy(env.KLING_MOCK_NO_RATE_LIMIT)),
     httpStatusMirror: values['http-status-mirror'] ?? truthy(env.KLING_MOCK_HTTP_STATUS_MIRROR),
     allowExternalFetch: values['allow-external-fetch'] ?? truthy(env.KLING_MOCK_ALLOW_EXTERNAL_FETCH),
+    loopbackOnly: values['loopback-only'] ?? truthy(env.KLING_MOCK_LOOPBACK_ONLY),
+    admin: !values['no-admin'],
   };
+  const maxAccounts = values['max-accounts'] ?? env.KLING_MOCK_MAX_ACCOUNTS;
+  if (maxAccounts !== undefined) {
+    options.maxAccounts = number(
+      'max accounts',
+      maxAccounts,
+      (value) => Number.isSafeInteger(value) && value > 0,
+    );
+  }
+  const uploadStoreMb = values['upload-store-mb'] ?? env.KLING_MOCK_UPLOAD_STORE_MB;
+  if (uploadStoreMb !== undefined) {
+    options.uploadStoreBytes = Math.round(
+      number('upload store size', uploadStoreMb, (value) => value > 0 && value <= 1024 * 1024) * 1024 * 1024,
+    );
+  }
+  const uploadTtl = values['upload-ttl'] ?? env.KLING_MOCK_UPLOAD_TTL;
+  if (uploadTtl !== undefined) {
+    options.uploadTtlMs = number('upload TTL', uploadTtl, (value) => value > 0 && value <= MAX_TTL_MS);
+  }
+  const adminToken = values['admin-token'] ?? env.KLING_MOCK_ADMIN_TOKEN;
+  if (adminToken?.trim()) {
+    options.adminToken = adminToken.trim();
+  }
+  if (options.admin && !options.adminToken && !isLoopbackHost(options.host as string)) {
+    throw new Error(
+      `--host ${options.host} would expose the admin API to the network: add --admin-token <token> (or KLING_MOCK_ADMIN_TOKEN), or --no-admin`,
+    );
+  }
   if (apiKeys && apiKeys.length > 0) {
     options.apiKeys = apiKeys;
   }
@@ -132,7 +180,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     options.failRate = number('fail rate', failRate, (value) => value >= 0 && value <= 1);
   }
   if (taskTtl !== undefined) {
-    options.taskTtlMs = number('task TTL', taskTtl, (value) => value > 0);
+    options.taskTtlMs = number('task TTL', taskTtl, (value) => value > 0 && value <= MAX_TTL_MS);
   }
   const seed = values.seed ?? env.KLING_MOCK_SEED;
   if (seed) {

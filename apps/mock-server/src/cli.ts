@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** `kling-mock`: runs the mock until SIGINT/SIGTERM. */
 import { HELP, parseCli } from './cli-options';
+import { isLoopbackHost } from './http/admin-guard';
 import { findPlaygroundDir } from './http/playground';
 import { MOCK_SERVER_VERSION, startMockServer } from './server';
 
@@ -30,12 +31,20 @@ async function main(): Promise<void> {
     log,
     ...(playgroundDir ? { playgroundDir } : {}),
   });
-  const { timing, seed, proxy } = request.options;
+  const { timing, seed, proxy, host } = request.options;
   const timingName = typeof timing === 'string' ? timing : 'custom';
+  if (host !== undefined && !isLoopbackHost(host)) {
+    process.stderr.write(
+      `kling-mock: warning: listening on ${mock.boundUrl} makes the mock reachable from the network; ` +
+        `${request.options.admin === false ? 'the admin API is off' : 'the admin API requires the admin token'}, ` +
+        'but anyone who can reach this address can use the API and read results.\n',
+    );
+  }
+  const adminNote = request.options.admin === false ? 'off' : `${mock.url}/__admin`;
   process.stdout.write(
-    `kling-mock ${MOCK_SERVER_VERSION} listening on ${mock.url} (timing ${timingName}${seed ? `, seed ${seed}` : ''})\n` +
+    `kling-mock ${MOCK_SERVER_VERSION} listening on ${mock.boundUrl} (timing ${timingName}${seed ? `, seed ${seed}` : ''})\n` +
       (playgroundDir ? `  playground: ${mock.url}/\n` : '') +
-      `  API and uploads: ${mock.url}   reference: ${mock.url}/reference   admin: ${mock.url}/__admin\n` +
+      `  API and uploads: ${mock.url}   reference: ${mock.url}/reference   admin: ${adminNote}\n` +
       (proxy ? `  proxy: ${mock.url}/proxy/api/* -> ${proxy}\n` : ''),
   );
   let closing = false;

@@ -1,5 +1,7 @@
 /** Options of the mock server, shared by the CLI and `startMockServer()`. */
 import { randomBytes } from 'node:crypto';
+import { isLoopbackHost } from './http/admin-guard';
+import type { AddressRule } from './state/outbound';
 import type { Timing } from './state/timing';
 
 /** Everything that configures a mock server. Each option has a CLI flag and an env var (see the README). */
@@ -34,6 +36,23 @@ export interface MockServerOptions {
   publicUrl?: string;
   /** Lets `/api/file-url-upload` fetch non-loopback URLs (off: the mock stays offline). @default false */
   allowExternalFetch?: boolean;
+  /** Confines every connection the mock opens (callbacks, URL uploads) to 127.0.0.0/8 and ::1. @default false */
+  loopbackOnly?: boolean;
+  /**
+   * Decides which IP addresses callbacks and URL uploads may connect to, checked on every hop at
+   * connect time; replaces the rules of `allowExternalFetch` and `loopbackOnly` (in-process only).
+   */
+  addressRule?: AddressRule;
+  /** Accounts kept at most; past it the least recently used idle account is forgotten. @default 10000 */
+  maxAccounts?: number;
+  /** Bytes all live uploads may hold together; an upload past it answers 413. @default 268435456 (256 MB) */
+  uploadStoreBytes?: number;
+  /** Deliveries (first tries, retries and redeliveries) one task's callback may get. @default 50 */
+  maxDeliveriesPerTask?: number;
+  /** Serve the admin API (`/__admin`). @default true */
+  admin?: boolean;
+  /** Require `Authorization: Bearer <token>` on `/__admin`; needed with a non-loopback `host`. @default none */
+  adminToken?: string;
   /** Receives one JSON line per request; `false` turns the log off. @default false (in-process), stdout (CLI) */
   log?: ((line: string) => void) | false;
   /** A playground build (folder with index.html) to serve at `/`. @default none (in-process), the monorepo's (CLI) */
@@ -54,7 +73,9 @@ type OptionalSettings =
   | 'playgroundDir'
   | 'proxy'
   | 'proxyUploadUrl'
-  | 'proxyApiKey';
+  | 'proxyApiKey'
+  | 'addressRule'
+  | 'adminToken';
 
 /** Options with every default applied. */
 export type ResolvedOptions = Required<Omit<MockServerOptions, OptionalSettings | 'log'>> &
@@ -86,9 +107,23 @@ export function resolveOptions(options: MockServerOptions = {}): ResolvedOptions
   if (!(Number.isFinite(credits) && credits >= 0)) {
     throw new RangeError(`credits must be a non-negative number (got ${credits})`);
   }
+  const positive = (name: string, value: number | undefined, fallback: number): number => {
+    const resolved = value ?? fallback;
+    if (!(Number.isSafeInteger(resolved) && resolved > 0)) {
+      throw new RangeError(`${name} must be a positive integer (got ${resolved})`);
+    }
+    return resolved;
+  };
+  const host = options.host ?? '127.0.0.1';
+  const admin = options.admin ?? true;
+  if (admin && !options.adminToken && !isLoopbackHost(host)) {
+    throw new RangeError(
+      `host ${host} is reachable from the network, and so would be the admin API: set adminToken (--admin-token) or turn the admin API off (--no-admin)`,
+    );
+  }
   return {
     port: options.port ?? 0,
-    host: options.host ?? '127.0.0.1',
+    host,
     apiKeys: [...(options.apiKeys ?? [])],
     hmacKey: options.hmacKey,
     credits,
@@ -102,6 +137,13 @@ export function resolveOptions(options: MockServerOptions = {}): ResolvedOptions
     callbackTimeoutMs: options.callbackTimeoutMs ?? 15_000,
     publicUrl: options.publicUrl,
     allowExternalFetch: options.allowExternalFetch ?? false,
+    loopbackOnly: options.loopbackOnly ?? false,
+    addressRule: options.addressRule,
+    maxAccounts: positive('maxAccounts', options.maxAccounts, 10_000),
+    uploadStoreBytes: positive('uploadStoreBytes', options.uploadStoreBytes, 256 * 1024 * 1024),
+    maxDeliveriesPerTask: positive('maxDeliveriesPerTask', options.maxDeliveriesPerTask, 50),
+    admin,
+    adminToken: options.adminToken || undefined,
     log: options.log ?? false,
     playgroundDir: options.playgroundDir,
     proxy: baseUrl('proxy', options.proxy),

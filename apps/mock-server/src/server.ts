@@ -10,6 +10,8 @@ import { type MockServerOptions, resolveOptions } from './options';
 export interface RunningMockServer {
   /** Base URL of both kie.ai servers (API and uploads), e.g. `http://127.0.0.1:4010`. */
   readonly url: string;
+  /** The address actually bound, as a URL (`http://0.0.0.0:4010` for all interfaces). */
+  readonly boundUrl: string;
   readonly port: number;
   /** Steer the mock from the test: tasks, clock, faults, callbacks, credits, reset. */
   readonly admin: MockAdmin;
@@ -43,7 +45,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     listening.once('error', reject);
   });
   server.keepAliveTimeout = 5_000;
-  const { port } = server.address() as AddressInfo;
+  const { port, address } = server.address() as AddressInfo;
+  const boundUrl = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
   const host = resolved.host.includes(':')
     ? `[${resolved.host}]`
     : resolved.host === '0.0.0.0'
@@ -53,6 +56,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   state.settings.publicUrl = resolved.publicUrl ?? url;
   return {
     url,
+    boundUrl,
     port,
     admin,
     async close() {

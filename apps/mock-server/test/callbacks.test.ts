@@ -140,9 +140,9 @@ describe('callbacks', () => {
     await mock.admin.settleCallbacks();
     const [delivery] = mock.admin.deliveries(taskId);
     const admin = new MockCaller(mock, null);
-    const redelivered = await admin.call('POST', `/__admin/callbacks/${delivery?.id}/redeliver`);
+    const redelivered = await admin.call('POST', `/__admin/callbacks/${delivery?.id}/redeliver`, { json: {} });
     expect(redelivered.body).toMatchObject({ code: 200, data: { id: delivery?.id } });
-    await admin.call('POST', `/__admin/tasks/${taskId}/callback`);
+    await admin.call('POST', `/__admin/tasks/${taskId}/callback`, { json: {} });
     const all = await receiver.waitFor(3);
     expect(new Set(all.map((callback) => JSON.parse(callback.body).data.taskId))).toEqual(new Set([taskId]));
     await mock.admin.settleCallbacks();
@@ -153,6 +153,6 @@ describe('callbacks', () => {
     ]);
     const log = await admin.call<{ data: unknown[] }>('GET', `/__admin/callbacks?taskId=${taskId}`);
     expect(log.body.data).toHaveLength(3);
-    expect((await admin.call('POST', '/__admin/callbacks/dlv_999/redeliver')).status).toBe(404);
+    expect((await admin.call('POST', '/__admin/callbacks/dlv_999/redeliver', { json: {} })).status).toBe(404);
   });
 });

@@ -103,6 +103,8 @@ describe('parseCli', () => {
         rateLimit: true,
         httpStatusMirror: false,
         allowExternalFetch: false,
+        loopbackOnly: false,
+        admin: true,
       },
     });
     const parsed = parseCli(

@@ -136,7 +136,7 @@ describe('the admin API', () => {
     await admin.call('POST', `/__admin/tasks/${taskId}/state`, { json: { state: 'generating' } });
     mock.admin.advanceClock(60_000);
     expect((await kie.record(taskId)).body.data?.state).toBe('generating');
-    await admin.call('POST', `/__admin/tasks/${taskId}/resume`);
+    await admin.call('POST', `/__admin/tasks/${taskId}/resume`, { json: {} });
     mock.admin.advanceClock(60_000);
     expect((await kie.record(taskId)).body.data?.state).toBe('success');
     const again = await admin.call('POST', `/__admin/tasks/${taskId}/state`, { json: { state: 'fail' } });
@@ -181,7 +181,7 @@ describe('the admin API', () => {
     expect((await kie.createTask()).status).toBe(402);
     await admin.call('PATCH', '/__admin/config', { json: { failRate: 0, httpStatusMirror: false } });
 
-    await admin.call('POST', '/__admin/reset');
+    await admin.call('POST', '/__admin/reset', { json: {} });
     expect((await kie.credits()).body.data).toBe(100_000);
     expect(mock.admin.tasks()).toHaveLength(0);
   });

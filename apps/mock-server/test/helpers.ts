@@ -3,9 +3,18 @@ import { formatIssues, type SchemaName, spec, validateSchema } from '@kling-kit/
 import { expect } from 'vitest';
 import { type MockServerOptions, type RunningMockServer, startMockServer } from '../src/index';
 
-/** The seed's own example, as the spec carries it (createTask's `seed` example). */
-export const SEED_REQUEST =
+/** The seed's own example, exactly as the spec carries it (createTask's `seed` example). */
+export const SPEC_SEED_EXAMPLE =
   spec.paths['/api/v1/jobs/createTask'].post.requestBody.content['application/json'].examples.seed.value;
+
+/**
+ * The seed example without its `callBackUrl` (a third-party host: tests never leave loopback).
+ * Tests that need callbacks add the URL of a local receiver.
+ */
+export const SEED_REQUEST: Omit<typeof SPEC_SEED_EXAMPLE, 'callBackUrl'> = (() => {
+  const { callBackUrl: _thirdParty, ...request } = SPEC_SEED_EXAMPLE;
+  return request;
+})();
 
 /** The envelope schema each operation's answers must match (response validation). */
 const ENVELOPES: Record<string, SchemaName> = {
@@ -103,7 +112,7 @@ export class MockCaller {
   }
 }
 
-/** Starts a mock for one test file; `fast` timing and a fixed seed unless overridden. */
+/** Starts a mock for one test file; `fast` timing, a fixed seed and loopback-only unless overridden. */
 export async function startTestMock(options: MockServerOptions = {}): Promise<RunningMockServer> {
-  return startMockServer({ port: 0, timing: 'fast', seed: 'tests', ...options });
+  return startMockServer({ port: 0, timing: 'fast', seed: 'tests', loopbackOnly: true, ...options });
 }

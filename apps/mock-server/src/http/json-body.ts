@@ -7,6 +7,7 @@
 import type { RequestHandler } from 'express';
 import type { OperationId } from '../state/faults';
 import type { MockState } from '../state/mock-state';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './json-depth';
 import { isUpload, sendError } from './operation';
 
 const describeLimit = (bytes: number): string =>
@@ -60,8 +61,15 @@ export function jsonBody(state: MockState, operation: OperationId, limitBytes: n
         });
         return;
       }
+      const text = Buffer.concat(chunks, size).toString('utf8');
+      if (nestsDeeperThan(text)) {
+        sendError(state, res, operation, badRequest, {
+          msg: `Request body nests deeper than ${MAX_JSON_DEPTH} levels`,
+        });
+        return;
+      }
       try {
-        req.body = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
+        req.body = JSON.parse(text);
       } catch {
         sendError(state, res, operation, badRequest, { msg: 'Request body is not valid JSON' });
         return;

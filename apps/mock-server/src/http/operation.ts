@@ -109,7 +109,14 @@ function applyFault(
     next();
   };
   if (fault.delayMs) {
-    const timer = setTimeout(act, fault.delayMs);
+    // Outside Express's own try/catch: an error here must reach the error handler, not the process.
+    const timer = setTimeout(() => {
+      try {
+        act();
+      } catch (error) {
+        next(error);
+      }
+    }, fault.delayMs);
     res.on('close', () => clearTimeout(timer));
   } else {
     act();

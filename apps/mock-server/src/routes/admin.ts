@@ -1,10 +1,14 @@
 /**
- * The admin API under `/__admin` (no auth: it is a local test tool). Answers use the same
+ * The admin API under `/__admin`: a local test tool, kept to loopback and its own origin by
+ * `adminGuard` (a bearer token when it listens elsewhere). Answers use the same
  * `{code, msg, data}` envelope, with real HTTP statuses. Endpoints are listed by `GET /__admin`.
  */
 import { taskStates } from '@kling-kit/contract';
 import express, { type Request, type Response, Router } from 'express';
 import { type MockAdmin, NotFoundError } from '../admin';
+import { type AdminGuardOptions, adminGuard } from '../http/admin-guard';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-depth';
+import { DeliveryCapError } from '../state/callbacks';
 import { TaskAlreadyFinalError } from '../state/tasks';
 import { parseTiming } from '../state/timing';
 
@@ -41,9 +45,11 @@ function answer(res: Response, run: () => unknown): void {
         ? 404
         : error instanceof TaskAlreadyFinalError
           ? 409
-          : error instanceof Error
-            ? 400
-            : 500;
+          : error instanceof DeliveryCapError
+            ? 429
+            : error instanceof Error
+              ? 400
+              : 500;
     res.status(status).json({
       code: status,
       msg: error instanceof Error ? error.message : 'Admin request failed',
@@ -68,9 +74,23 @@ const failureOf = (input: Record<string, unknown>) => {
   return failure;
 };
 
-export function adminRoutes(admin: MockAdmin): Router {
+export function adminRoutes(admin: MockAdmin, guard: AdminGuardOptions): Router {
   const router = Router();
-  router.use('/__admin', express.json({ limit: '1mb' }));
+  router.use('/__admin', adminGuard(guard));
+  router.use(
+    '/__admin',
+    express.json({
+      limit: '1mb',
+      verify: (_req, _res, buffer) => {
+        if (nestsDeeperThan(buffer.toString('utf8'))) {
+          throw Object.assign(new Error(`Request body nests deeper than ${MAX_JSON_DEPTH} levels`), {
+            status: 400,
+            type: 'entity.too.deep',
+          });
+        }
+      },
+    }),
+  );
   const taskId = (req: Request) => String(req.params.taskId);
 
   router.get('/__admin', (_req, res) => answer(res, () => ({ endpoints: ENDPOINTS })));

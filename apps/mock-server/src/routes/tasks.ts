@@ -6,6 +6,7 @@ import {
   validateCreateTaskRequest,
 } from '@kling-kit/contract';
 import type { Express } from 'express';
+import { isLoopbackHost } from '../http/admin-guard';
 import { sendEnvelope } from '../http/envelope';
 import { jsonBody } from '../http/json-body';
 import { type OperationLocals, operationSteps } from '../http/operation';
@@ -13,6 +14,24 @@ import type { MockState } from '../state/mock-state';
 
 /** createTask bodies above 1 MB are refused (a prompt is at most 5000 characters). */
 export const CREATE_TASK_BODY_LIMIT = 1024 * 1024;
+
+/** Whether a callback URL would land on this mock's admin API (by a loopback name or its public URL). */
+function targetsOwnAdmin(state: MockState, callBackUrl: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(callBackUrl);
+  } catch {
+    return false;
+  }
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname).toLowerCase();
+  } catch {
+    path = url.pathname.toLowerCase();
+  }
+  const ownHost = new URL(state.settings.publicUrl).hostname;
+  return path.startsWith('/__admin') && (isLoopbackHost(url.hostname) || url.hostname === ownHost);
+}
 
 export function taskRoutes(app: Express, state: MockState): void {
   const mirror = () => state.settings.httpStatusMirror;
@@ -26,6 +45,13 @@ export function taskRoutes(app: Express, state: MockState): void {
       const result = validateCreateTaskRequest(req.body);
       if (!result.ok) {
         sendEnvelope(res, 422, { msg: formatIssues(result.issues), mirror: mirror() });
+        return;
+      }
+      if (result.value.callBackUrl && targetsOwnAdmin(state, result.value.callBackUrl)) {
+        sendEnvelope(res, 422, {
+          msg: "callBackUrl must not point at the mock's own admin API",
+          mirror: mirror(),
+        });
         return;
       }
       const cost = creditsForDuration(result.value.input.duration ?? inputDefaults.duration);

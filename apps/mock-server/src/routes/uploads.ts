@@ -3,6 +3,8 @@
  * URL uploads. `uploadPath` is required, `fileName` optional (a random one is made; the same name
  * overwrites). Files are checked as images (type and size from the spec) and served back.
  */
+
+import { pipeline } from 'node:stream';
 import {
   formatIssues,
   type ValidationIssue,
@@ -15,8 +17,10 @@ import type { Express, Request, Response } from 'express';
 import { sendUploadEnvelope } from '../http/envelope';
 import { jsonBody } from '../http/json-body';
 import { operationSteps } from '../http/operation';
+import { type StoredFile, UploadStoreFullError } from '../state/files';
 import { checkImage, extensionOf, MAX_IMAGE_BYTES } from '../state/images';
 import type { MockState } from '../state/mock-state';
+import { type GuardedResponse, guardedGet } from '../state/outbound';
 
 /** kie.ai's URL upload gives up after 30 s. */
 const URL_FETCH_TIMEOUT_MS = 30_000;
@@ -44,7 +48,18 @@ function store(
   }
   const name = fileName ?? `${state.random.hex(16)}.${extensionOf(image.mimeType)}`;
   const filePath = `${uploadPath}/${name}`;
-  const file = state.files.put(filePath, bytes, image.mimeType, state.settings.uploadTtlMs);
+  let file: StoredFile;
+  try {
+    file = state.files.put(filePath, bytes, image.mimeType, state.settings.uploadTtlMs);
+  } catch (error) {
+    if (!(error instanceof UploadStoreFullError)) {
+      throw error;
+    }
+    sendUploadEnvelope(res, 413, {
+      msg: `${error.message}: wait for uploads to expire, POST /__admin/reset, or raise --upload-store-mb`,
+    });
+    return;
+  }
   sendUploadEnvelope(res, 200, {
     msg: 'File uploaded successfully',
     data: {
@@ -58,18 +73,19 @@ function store(
   });
 }
 
-function isLoopback(url: URL): boolean {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
-async function readLimited(response: globalThis.Response, limit: number): Promise<Buffer | undefined> {
-  const chunks: Uint8Array[] = [];
+/** Reads a download's body up to `limit` bytes; undefined (and the connection closed) past it. */
+async function readLimited(download: GuardedResponse, limit: number): Promise<Buffer | undefined> {
+  const { body, contentLength } = download;
+  if (contentLength !== undefined && contentLength > limit) {
+    body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of response.body ?? []) {
+  for await (const chunk of body as AsyncIterable<Buffer>) {
     total += chunk.length;
     if (total > limit) {
-      await response.body?.cancel();
+      body.destroy();
       return undefined;
     }
     chunks.push(chunk);
@@ -100,6 +116,8 @@ function streamUpload(state: MockState) {
       fields[name] = value;
     });
     busboy.on('file', (name, stream) => {
+      // A part cut off before its boundary errors its stream; busboy reports it on itself too.
+      stream.on('error', () => {});
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => {
         if (name === 'file') {
@@ -138,7 +156,12 @@ function streamUpload(state: MockState) {
       }
       store(state, res, file as Buffer, fields.uploadPath as string, fields.fileName);
     });
-    req.pipe(busboy);
+    // pipeline: an error on either side (client gone, malformed body) ends both, never the process.
+    pipeline(req, busboy, (error) => {
+      if (error && !res.headersSent) {
+        sendUploadEnvelope(res, 400, { msg: 'Malformed multipart body' });
+      }
+    });
   };
 }
 
@@ -176,26 +199,20 @@ export function uploadRoutes(app: Express, state: MockState): void {
         return;
       }
       const { fileUrl, uploadPath, fileName } = result.value;
-      const url = new URL(fileUrl);
-      if (!isLoopback(url) && !state.settings.allowExternalFetch) {
-        sendUploadEnvelope(res, 400, {
-          msg: 'The mock only downloads loopback URLs (start it with --allow-external-fetch to fetch others)',
-        });
-        return;
-      }
       let bytes: Buffer | undefined;
       try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(URL_FETCH_TIMEOUT_MS) });
-        if (!response.ok) {
-          await response.body?.cancel();
-          sendUploadEnvelope(res, 400, { msg: `Could not download the file: HTTP ${response.status}` });
-          return;
-        }
-        bytes = await readLimited(response, MAX_IMAGE_BYTES);
-      } catch (error) {
-        const timedOut = error instanceof Error && error.name === 'TimeoutError';
+        const download = await guardedGet(new URL(fileUrl), {
+          rule: state.settings.fetchRule,
+          signal: AbortSignal.timeout(URL_FETCH_TIMEOUT_MS),
+        });
+        bytes = await readLimited(download, MAX_IMAGE_BYTES);
+      } catch {
+        // One message for every network failure: refused address, closed port, timeout, HTTP error,
+        // so the answer never maps which addresses or ports exist.
         sendUploadEnvelope(res, 400, {
-          msg: timedOut ? 'Could not download the file: timed out after 30 s' : 'Could not download the file',
+          msg: state.settings.allowExternalFetch
+            ? 'Could not download the file from fileUrl'
+            : 'Could not download the file from fileUrl (the mock fetches loopback URLs only; start it with --allow-external-fetch to fetch others)',
         });
         return;
       }

@@ -2,7 +2,7 @@
  * Accounts: one per API key, each with its own credits and rate limits. Keys stay in memory only;
  * everything that leaves the process (logs, admin answers) names an account by a hash.
  */
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { SlidingWindowLimiter } from './rate-limiter';
 
 /** kie.ai's limits: 20 new tasks per 10 s per account, 10 recordInfo queries per second per key. */
@@ -26,25 +26,47 @@ export function accountIdOf(apiKey: string): string {
   return `acct_${createHash('sha256').update(apiKey).digest('hex').slice(0, 12)}`;
 }
 
-/** Finds or opens accounts by API key. */
+/** Whether `token` equals one of `keys`, in time that does not depend on where they differ. */
+export function isAcceptedKey(keys: readonly Buffer[], token: string): boolean {
+  // Compare SHA-256 digests: equal lengths for timingSafeEqual, and no early exit on length.
+  const given = createHash('sha256').update(token).digest();
+  let accepted = false;
+  for (const key of keys) {
+    accepted = timingSafeEqual(key, given) || accepted;
+  }
+  return accepted;
+}
+
+/**
+ * Finds or opens accounts by API key. Without configured keys every token opens its own account,
+ * so the number kept is capped: past `maxAccounts`, the least recently used account with no task
+ * running is forgotten (its balance and limits start afresh if the key comes back).
+ */
 export class Accounts {
+  /** By key, least recently used first (a Map keeps insertion order; a hit moves the key last). */
   private readonly byKey = new Map<string, Account>();
+  private readonly allowedKeyDigests: readonly Buffer[];
 
   constructor(
-    private readonly allowedKeys: readonly string[],
+    allowedKeys: readonly string[],
     private startingCredits: number,
-  ) {}
+    private readonly maxAccounts: number = 10_000,
+  ) {
+    this.allowedKeyDigests = allowedKeys.map((key) => createHash('sha256').update(key).digest());
+  }
 
   /** The account of a bearer token, or undefined when the token is not accepted. */
   authenticate(token: string | undefined): Account | undefined {
     if (!token) {
       return undefined;
     }
-    if (this.allowedKeys.length > 0 && !this.allowedKeys.includes(token)) {
+    if (this.allowedKeyDigests.length > 0 && !isAcceptedKey(this.allowedKeyDigests, token)) {
       return undefined;
     }
     let account = this.byKey.get(token);
-    if (!account) {
+    if (account) {
+      this.byKey.delete(token);
+    } else {
       account = {
         id: accountIdOf(token),
         credits: this.startingCredits,
@@ -52,12 +74,13 @@ export class Accounts {
         createLimiter: new SlidingWindowLimiter(CREATE_LIMIT.limit, CREATE_LIMIT.windowMs),
         queryLimiter: new SlidingWindowLimiter(QUERY_LIMIT.limit, QUERY_LIMIT.windowMs),
       };
-      this.byKey.set(token, account);
+      this.evictIdle();
     }
+    this.byKey.set(token, account);
     return account;
   }
 
-  /** Every account opened so far (configured keys are opened on first use). */
+  /** Every account kept. */
   list(): Account[] {
     return [...this.byKey.values()];
   }
@@ -65,6 +88,10 @@ export class Accounts {
   /** Finds an account by its id. */
   byId(id: string): Account | undefined {
     return this.list().find((account) => account.id === id);
+  }
+
+  get size(): number {
+    return this.byKey.size;
   }
 
   /** Sets the balance of every current and future account. */
@@ -75,5 +102,20 @@ export class Accounts {
   /** Forgets every account. */
   clear(): void {
     this.byKey.clear();
+  }
+
+  /** Makes room for one more account: drops least recently used accounts with nothing running. */
+  private evictIdle(): void {
+    if (this.byKey.size < this.maxAccounts) {
+      return;
+    }
+    for (const [key, account] of this.byKey) {
+      if (account.reserved === 0) {
+        this.byKey.delete(key);
+        if (this.byKey.size < this.maxAccounts) {
+          return;
+        }
+      }
+    }
   }
 }

@@ -9,6 +9,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { CallbackPayload, TaskRecord } from '@kling-kit/contract';
 import type { MockClock } from './clock';
+import { type AddressRule, ForbiddenAddressError, guardedRequestOptions } from './outbound';
 
 /** Why a delivery was sent. */
 export type DeliveryTrigger = 'task-finished' | 'retry' | 'redeliver' | 'manual';
@@ -43,6 +44,10 @@ export interface CallbackDispatcherDeps {
     hmacKey: string | undefined;
     callbackTimeoutMs: number;
     retryDelaysMs: readonly number[];
+    /** Addresses deliveries may connect to. */
+    callbackRule: AddressRule;
+    /** Attempts one task's callback may get in all (first tries, retries, redeliveries). */
+    maxDeliveriesPerTask: number;
   };
   /** Log size cap: the oldest attempts are dropped past it. */
   readonly maxLogEntries?: number;
@@ -70,6 +75,30 @@ export function signCallback(taskId: string, timestamp: string, hmacKey: string)
 /** Deliveries in flight at once; the rest wait their turn in the dispatcher (not as open requests). */
 const MAX_PARALLEL_DELIVERIES = 32;
 
+/**
+ * Sent with every delivery. The mock refuses admin requests that carry it, so a callback pointed at
+ * the mock's own admin API (under any of its names) can never trigger another delivery.
+ */
+export const DELIVERY_HEADER = 'X-Kling-Mock-Delivery';
+
+/** Thrown when a task's callback has had all the deliveries it may get. */
+export class DeliveryCapError extends Error {
+  override name = 'DeliveryCapError';
+}
+
+/** A URL as the log may show it: a password in it is replaced by `***`. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) {
+      parsed.password = '***';
+    }
+    return parsed.toString();
+  } catch {
+    return '[invalid URL]';
+  }
+}
+
 class DeliveryTimeout extends Error {}
 
 export class CallbackDispatcher {
@@ -84,19 +113,29 @@ export class CallbackDispatcher {
   /** Attempts waiting for a free delivery slot, oldest first. */
   private waiting: (() => void)[] = [];
   private readonly cancels = new Set<() => void>();
+  /** Attempts per task id so far (bounded: the oldest ids are forgotten past 100 000). */
+  private readonly attemptsByTask = new Map<string, number>();
+  /** Full URLs (with any password) by delivery id; the log shows them redacted. */
+  private readonly urls = new Map<string, string>();
 
   constructor(private readonly deps: CallbackDispatcherDeps) {}
 
-  /** Starts delivering `payload` to `url` (with retries); returns at once. */
+  /** Starts delivering `payload` to `url` (with retries); returns at once. Throws DeliveryCapError. */
   send(url: string, payload: CallbackPayload, trigger: Exclude<DeliveryTrigger, 'retry'>): void {
+    if (!this.hasRoomFor(payload.data.taskId)) {
+      throw new DeliveryCapError(
+        `Task ${payload.data.taskId} has had ${this.deps.settings.maxDeliveriesPerTask} callback deliveries, the most one task may get`,
+      );
+    }
     this.attempt(url, payload, 1, trigger);
   }
 
-  /** Sends a logged delivery again, as a new delivery with its own retries. */
+  /** Sends a logged delivery again, as a new delivery with its own retries. Throws DeliveryCapError. */
   redeliver(deliveryId: string): DeliveryAttempt | undefined {
     const original = this.log.find((entry) => entry.id === deliveryId);
-    if (original) {
-      this.send(original.url, original.payload, 'redeliver');
+    const url = this.urls.get(deliveryId);
+    if (original && url) {
+      this.send(url, original.payload, 'redeliver');
     }
     return original;
   }
@@ -123,15 +162,24 @@ export class CallbackDispatcher {
     return new Promise((resolve, reject) => {
       const target = new URL(url);
       const secure = target.protocol === 'https:';
+      let guard: ReturnType<typeof guardedRequestOptions>;
+      try {
+        guard = guardedRequestOptions(target, this.deps.settings.callbackRule);
+      } catch (error) {
+        reject(error);
+        return;
+      }
       const request = (secure ? httpsRequest : httpRequest)(
         target,
         {
           method: 'POST',
           agent: secure ? this.agents.https : this.agents.http,
+          ...guard,
           headers: {
             'Content-Type': 'application/json',
             'Content-Length': Buffer.byteLength(body),
             'User-Agent': 'kling-kit-mock/1',
+            [DELIVERY_HEADER]: '1',
             ...headers,
           },
         },
@@ -164,6 +212,21 @@ export class CallbackDispatcher {
     this.cancels.clear();
     this.waiting = [];
     this.log = [];
+    this.urls.clear();
+    this.attemptsByTask.clear();
+  }
+
+  private hasRoomFor(taskId: string): boolean {
+    return (this.attemptsByTask.get(taskId) ?? 0) < this.deps.settings.maxDeliveriesPerTask;
+  }
+
+  private countAttempt(taskId: string): void {
+    const count = (this.attemptsByTask.get(taskId) ?? 0) + 1;
+    this.attemptsByTask.delete(taskId);
+    this.attemptsByTask.set(taskId, count);
+    if (this.attemptsByTask.size > 100_000) {
+      this.attemptsByTask.delete(this.attemptsByTask.keys().next().value as string);
+    }
   }
 
   /** Starts an attempt now, or queues it while MAX_PARALLEL_DELIVERIES are in flight (bounded memory). */
@@ -185,10 +248,11 @@ export class CallbackDispatcher {
       headers['X-Webhook-Timestamp'] = timestamp;
       headers['X-Webhook-Signature'] = signCallback(payload.data.taskId, timestamp, settings.hmacKey);
     }
+    this.countAttempt(payload.data.taskId);
     const entry: DeliveryAttempt = {
       id: `dlv_${++this.sequence}`,
       taskId: payload.data.taskId,
-      url,
+      url: redactUrl(url),
       attempt,
       trigger,
       sentAt: clock.now(),
@@ -197,9 +261,12 @@ export class CallbackDispatcher {
       outcome: 'pending',
     };
     this.log.push(entry);
+    this.urls.set(entry.id, url);
     const cap = this.deps.maxLogEntries ?? 10_000;
     if (this.log.length > cap) {
-      this.log.splice(0, this.log.length - cap);
+      for (const dropped of this.log.splice(0, this.log.length - cap)) {
+        this.urls.delete(dropped.id);
+      }
     }
     const started = performance.now();
     const delivery = this.post(url, JSON.stringify(payload), headers, settings.callbackTimeoutMs)
@@ -215,14 +282,16 @@ export class CallbackDispatcher {
         entry.error =
           error instanceof DeliveryTimeout
             ? `timeout after ${settings.callbackTimeoutMs} ms`
-            : ((error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error)));
+            : error instanceof ForbiddenAddressError
+              ? 'address not allowed (the mock confines callbacks to loopback)'
+              : ((error as { code?: string }).code ?? 'connection failed');
       })
       .finally(() => {
         entry.durationMs = Math.round(performance.now() - started);
         this.inFlight.delete(delivery);
         this.waiting.shift()?.();
         const delay = settings.retryDelaysMs[attempt - 1];
-        if (entry.outcome === 'failed' && delay !== undefined) {
+        if (entry.outcome === 'failed' && delay !== undefined && this.hasRoomFor(entry.taskId)) {
           const cancel = clock.schedule(clock.now() + delay, () => {
             this.cancels.delete(cancel);
             this.attempt(url, payload, attempt + 1, 'retry');

@@ -57,24 +57,73 @@ export interface FaultTarget {
   accountId?: string | undefined;
 }
 
+/** Faults waiting at once, at most. */
+const MAX_FAULTS = 1_000;
+
+const isInteger = (value: unknown, min: number, max: number): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+
+/**
+ * Validates a fault like any API input: each field of the right type and range, no other field.
+ * The admin API answers the RangeError as a 400 naming the field.
+ */
+export function checkFaultSpec(input: unknown): FaultSpec {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new RangeError('A fault is a JSON object');
+  }
+  const spec = input as Record<string, unknown>;
+  const rules: Record<string, [(value: unknown) => boolean, string]> = {
+    operation: [
+      (value) => value === '*' || OPERATIONS.includes(value as OperationId),
+      `one of ${OPERATIONS.join(', ')} or *`,
+    ],
+    taskId: [(value) => typeof value === 'string' && value.length <= 256, 'a string'],
+    accountId: [(value) => typeof value === 'string' && value.length <= 256, 'a string'],
+    times: [(value) => isInteger(value, 1, 1_000_000), 'an integer from 1 to 1000000'],
+    after: [(value) => isInteger(value, 0, 1_000_000), 'an integer from 0 to 1000000'],
+    code: [(value) => isInteger(value, 100, 999), 'an integer from 100 to 999'],
+    msg: [
+      (value) => typeof value === 'string' && value.length <= 10_000,
+      'a string of at most 10000 characters',
+    ],
+    httpStatus: [(value) => isInteger(value, 100, 599), 'an HTTP status, an integer from 100 to 599'],
+    rawBody: [(value) => typeof value === 'string' && value.length <= 1_000_000, 'a string of at most 1 MB'],
+    delayMs: [(value) => isInteger(value, 0, 600_000), 'an integer from 0 to 600000 (ms)'],
+    drop: [(value) => typeof value === 'boolean', 'true or false'],
+    retryAfterSec: [(value) => isInteger(value, 0, 86_400), 'an integer from 0 to 86400 (s)'],
+  };
+  if (spec.operation === undefined) {
+    throw new RangeError(`operation is required: ${rules.operation?.[1]}`);
+  }
+  for (const [field, value] of Object.entries(spec)) {
+    const rule = rules[field];
+    if (!rule) {
+      throw new RangeError(`Unknown fault field "${field}"`);
+    }
+    if (value !== undefined && !rule[0](value)) {
+      throw new RangeError(`${field} must be ${rule[1]}`);
+    }
+  }
+  return spec as unknown as FaultSpec;
+}
+
 export class FaultScripts {
   private faults: Fault[] = [];
 
+  /** Adds a fault; throws a RangeError naming the field when the spec is not valid. */
   add(spec: FaultSpec): Fault {
-    if (spec.operation !== '*' && !OPERATIONS.includes(spec.operation)) {
-      throw new Error(`Unknown operation "${spec.operation}": use one of ${OPERATIONS.join(', ')} or *`);
+    const checked = checkFaultSpec(spec);
+    if (this.faults.length >= MAX_FAULTS) {
+      throw new RangeError(`At most ${MAX_FAULTS} faults can wait at once: remove some first`);
     }
     const fault: Fault = {
-      ...spec,
+      ...checked,
       id: `flt_${randomUUID().slice(0, 8)}`,
-      times: spec.times ?? 1,
-      after: spec.after ?? 0,
+      times: checked.times ?? 1,
+      after: checked.after ?? 0,
       seen: 0,
       applied: 0,
     };
-    if (!(fault.times >= 1 && fault.after >= 0)) {
-      throw new Error('times must be at least 1 and after at least 0');
-    }
     this.faults.push(fault);
     return fault;
   }

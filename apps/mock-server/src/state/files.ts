@@ -49,28 +49,49 @@ export function resultVideo(duration: Duration): Buffer {
   return resultVideos[duration];
 }
 
+/** Thrown by `FileStore.put` when the upload would take the store past its byte cap. */
+export class UploadStoreFullError extends Error {
+  override name = 'UploadStoreFullError';
+  constructor(readonly capBytes: number) {
+    super(`The mock's upload store is full (it holds at most ${capBytes} bytes of live uploads)`);
+  }
+}
+
 export class FileStore {
   private readonly files = new Map<string, StoredFile>();
+  private storedBytes = 0;
 
   constructor(
     private readonly clock: MockClock,
     private readonly secret: string,
+    /** Bytes all live uploads may hold together. */
+    private readonly capBytes: number = Number.POSITIVE_INFINITY,
   ) {}
 
-  /** Stores (or overwrites) an upload under `path` (`uploadPath/fileName`). */
+  /** Stores (or overwrites) an upload under `path` (`uploadPath/fileName`); throws UploadStoreFullError. */
   put(path: string, bytes: Buffer, mimeType: string, ttlMs: number): StoredFile {
     const now = this.clock.now();
-    const file = { bytes, mimeType, uploadedAt: now, expiresAt: now + ttlMs };
-    this.files.delete(path);
-    this.files.set(path, file);
     this.sweep(now);
+    const replaced = this.files.get(path)?.bytes.length ?? 0;
+    if (this.storedBytes - replaced + bytes.length > this.capBytes) {
+      throw new UploadStoreFullError(this.capBytes);
+    }
+    const file = { bytes, mimeType, uploadedAt: now, expiresAt: now + ttlMs };
+    this.delete(path);
+    this.files.set(path, file);
+    this.storedBytes += bytes.length;
     return file;
+  }
+
+  /** Bytes held by live uploads. */
+  get bytes(): number {
+    return this.storedBytes;
   }
 
   get(path: string): StoredFile | undefined {
     const file = this.files.get(path);
     if (file && file.expiresAt <= this.clock.now()) {
-      this.files.delete(path);
+      this.delete(path);
       return undefined;
     }
     return file;
@@ -82,6 +103,15 @@ export class FileStore {
 
   clear(): void {
     this.files.clear();
+    this.storedBytes = 0;
+  }
+
+  private delete(path: string): void {
+    const file = this.files.get(path);
+    if (file) {
+      this.files.delete(path);
+      this.storedBytes -= file.bytes.length;
+    }
   }
 
   /** A signature for a temporary download link of `path` expiring at `expires` (Unix seconds). */
@@ -102,7 +132,7 @@ export class FileStore {
   private sweep(now: number): void {
     for (const [path, file] of this.files) {
       if (file.expiresAt <= now) {
-        this.files.delete(path);
+        this.delete(path);
       }
     }
   }

@@ -6,6 +6,7 @@ import { CallbackDispatcher, callbackPayloadOf } from './callbacks';
 import { createClock, type MockClock } from './clock';
 import { FaultScripts } from './faults';
 import { FileStore } from './files';
+import { type AddressRule, anyAddress, loopbackOnly } from './outbound';
 import { createRandom, type Random } from './random';
 import { type Task, TaskStore } from './tasks';
 import { callbackRetryDelays, type Timing } from './timing';
@@ -22,6 +23,12 @@ export interface MockSettings {
   taskTtlMs: number;
   uploadTtlMs: number;
   allowExternalFetch: boolean;
+  /** Addresses URL uploads may connect to (every redirect hop included). */
+  fetchRule: AddressRule;
+  /** Addresses callbacks may be delivered to. */
+  callbackRule: AddressRule;
+  /** Deliveries one task's callback may get in all. */
+  maxDeliveriesPerTask: number;
   /** Base of every link the mock writes (results, uploads, download links). */
   publicUrl: string;
 }
@@ -35,6 +42,8 @@ export class MockState {
   readonly callbacks: CallbackDispatcher;
   readonly faults = new FaultScripts();
   random: Random;
+  /** Resets so far: each one starts a new random stream, so no task id repeats within the process. */
+  private generation = 0;
 
   constructor(private readonly options: ResolvedOptions) {
     this.settings = {
@@ -48,11 +57,16 @@ export class MockState {
       taskTtlMs: options.taskTtlMs,
       uploadTtlMs: options.uploadTtlMs,
       allowExternalFetch: options.allowExternalFetch,
+      fetchRule:
+        options.addressRule ??
+        (options.allowExternalFetch && !options.loopbackOnly ? anyAddress : loopbackOnly),
+      callbackRule: options.addressRule ?? (options.loopbackOnly ? loopbackOnly : anyAddress),
+      maxDeliveriesPerTask: options.maxDeliveriesPerTask,
       publicUrl: options.publicUrl ?? `http://${options.host}:${options.port}`,
     };
     this.random = createRandom(options.seed);
-    this.accounts = new Accounts(options.apiKeys, options.credits);
-    this.files = new FileStore(this.clock, randomBytes(16).toString('hex'));
+    this.accounts = new Accounts(options.apiKeys, options.credits, options.maxAccounts);
+    this.files = new FileStore(this.clock, randomBytes(16).toString('hex'), options.uploadStoreBytes);
     this.callbacks = new CallbackDispatcher({ clock: this.clock, settings: this.settings });
     this.tasks = new TaskStore({
       clock: this.clock,
@@ -87,7 +101,11 @@ export class MockState {
     return true;
   }
 
-  /** Back to a fresh start: no tasks, files, accounts, faults or deliveries, and the seed restarts. */
+  /**
+   * Back to a fresh start: no tasks, files, accounts, faults or deliveries. The seed restarts on a
+   * new stream (`seed#1`, `seed#2`, …): reproducible from run to run, yet no task id of this
+   * process is ever issued twice (a callback or poll for an old id can never hit a new task).
+   */
   reset(): void {
     this.tasks.clear();
     this.files.clear();
@@ -95,6 +113,7 @@ export class MockState {
     this.faults.clear();
     this.callbacks.clear();
     this.clock.advance(0);
-    this.random = createRandom(this.options.seed);
+    this.generation++;
+    this.random = createRandom(`${this.options.seed}#${this.generation}`);
   }
 }

@@ -109,7 +109,8 @@ export class TaskStore {
   /** A task by id; with `account`, only that account's tasks are visible (as on kie.ai). */
   get(taskId: string, account?: Account): Task | undefined {
     const task = this.tasks.get(taskId);
-    if (!task || (account && task.account !== account)) {
+    // By id, not identity: an idle account forgotten and opened again still sees its tasks.
+    if (!task || (account && task.account.id !== account.id)) {
       return undefined;
     }
     if (task.expiresAt <= this.deps.clock.now()) {
