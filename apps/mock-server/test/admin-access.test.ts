@@ -69,7 +69,7 @@ describe('the admin API and other origins', () => {
   it('refuses the simple requests a cross-site form or no-cors fetch can send', async () => {
     const taskCount = mock.admin.tasks().length;
     for (const headers of [
-      { 'Content-Type': 'text/plain' },
+      { 'Content-Type': 'text/plain' } as Record<string, string>,
       { 'Content-Type': 'application/x-www-form-urlencoded' },
       {},
     ]) {
@@ -77,7 +77,7 @@ describe('the admin API and other origins', () => {
       expect(answer.status, JSON.stringify(headers)).toBe(415);
     }
     for (const headers of [
-      { 'Sec-Fetch-Site': 'cross-site', 'Content-Type': 'application/json' },
+      { 'Sec-Fetch-Site': 'cross-site', 'Content-Type': 'application/json' } as Record<string, string>,
       { 'Sec-Fetch-Site': 'same-site', 'Content-Type': 'application/json' },
       { Origin: 'https://evil.example', 'Content-Type': 'application/json' },
     ]) {

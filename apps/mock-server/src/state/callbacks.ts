@@ -86,6 +86,21 @@ export class DeliveryCapError extends Error {
   override name = 'DeliveryCapError';
 }
 
+/** A payload as the log may show it: the callBackUrl inside `param` redacted like the URL. */
+function redactPayload(payload: CallbackPayload, url: string): CallbackPayload {
+  if (!URL.canParse(url) || !new URL(url).password) {
+    return payload;
+  }
+  let param: unknown;
+  try {
+    param = JSON.parse(payload.data.param);
+  } catch {
+    return { ...payload, data: { ...payload.data, param: '[redacted]' } };
+  }
+  const redacted = { ...(param as Record<string, unknown>), callBackUrl: redactUrl(url) };
+  return { ...payload, data: { ...payload.data, param: JSON.stringify(redacted) } };
+}
+
 /** A URL as the log may show it: a password in it is replaced by `***`. */
 export function redactUrl(url: string): string {
   try {
@@ -115,8 +130,8 @@ export class CallbackDispatcher {
   private readonly cancels = new Set<() => void>();
   /** Attempts per task id so far (bounded: the oldest ids are forgotten past 100 000). */
   private readonly attemptsByTask = new Map<string, number>();
-  /** Full URLs (with any password) by delivery id; the log shows them redacted. */
-  private readonly urls = new Map<string, string>();
+  /** What was really sent (URL with any password, payload), by delivery id; the log shows it redacted. */
+  private readonly originals = new Map<string, { url: string; payload: CallbackPayload }>();
 
   constructor(private readonly deps: CallbackDispatcherDeps) {}
 
@@ -132,12 +147,12 @@ export class CallbackDispatcher {
 
   /** Sends a logged delivery again, as a new delivery with its own retries. Throws DeliveryCapError. */
   redeliver(deliveryId: string): DeliveryAttempt | undefined {
-    const original = this.log.find((entry) => entry.id === deliveryId);
-    const url = this.urls.get(deliveryId);
-    if (original && url) {
-      this.send(url, original.payload, 'redeliver');
+    const logged = this.log.find((entry) => entry.id === deliveryId);
+    const original = this.originals.get(deliveryId);
+    if (logged && original) {
+      this.send(original.url, original.payload, 'redeliver');
     }
-    return original;
+    return logged;
   }
 
   /** The delivery log, oldest first; `taskId` filters it. */
@@ -212,7 +227,7 @@ export class CallbackDispatcher {
     this.cancels.clear();
     this.waiting = [];
     this.log = [];
-    this.urls.clear();
+    this.originals.clear();
     this.attemptsByTask.clear();
   }
 
@@ -257,15 +272,15 @@ export class CallbackDispatcher {
       trigger,
       sentAt: clock.now(),
       headers,
-      payload,
+      payload: redactPayload(payload, url),
       outcome: 'pending',
     };
     this.log.push(entry);
-    this.urls.set(entry.id, url);
+    this.originals.set(entry.id, { url, payload });
     const cap = this.deps.maxLogEntries ?? 10_000;
     if (this.log.length > cap) {
       for (const dropped of this.log.splice(0, this.log.length - cap)) {
-        this.urls.delete(dropped.id);
+        this.originals.delete(dropped.id);
       }
     }
     const started = performance.now();
