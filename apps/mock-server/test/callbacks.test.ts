@@ -140,7 +140,9 @@ describe('callbacks', () => {
     await mock.admin.settleCallbacks();
     const [delivery] = mock.admin.deliveries(taskId);
     const admin = new MockCaller(mock, null);
-    const redelivered = await admin.call('POST', `/__admin/callbacks/${delivery?.id}/redeliver`, { json: {} });
+    const redelivered = await admin.call('POST', `/__admin/callbacks/${delivery?.id}/redeliver`, {
+      json: {},
+    });
     expect(redelivered.body).toMatchObject({ code: 200, data: { id: delivery?.id } });
     await admin.call('POST', `/__admin/tasks/${taskId}/callback`, { json: {} });
     const all = await receiver.waitFor(3);
