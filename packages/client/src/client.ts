@@ -20,6 +20,7 @@ import {
 } from 'openapi-fetch';
 import { KlingError, KlingInputError } from './errors';
 import { PollScheduler } from './internal/poll-scheduler';
+import { redactor } from './internal/redact';
 import { type Call, request } from './internal/request';
 import type { ClientOptions } from './options';
 import { decodeTask, type Task, type TaskHandle } from './task';
@@ -122,10 +123,12 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
     );
   }
   const authorization = { Authorization: `Bearer ${apiKey}` };
+  const redact = redactor(apiKey);
   const settings = {
     maxRetries: options.maxRetries ?? 2,
     timeoutMs: options.timeoutMs ?? 60_000,
     hooks: options.hooks ?? {},
+    redact,
   };
   /**
    * One operation of the spec, with the envelope, timeout and retry rules. openapi-fetch builds the
@@ -249,5 +252,27 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
     },
     confirmCallback: (callback) => getTask('task' in callback ? callback.task.taskId : callback.data.taskId),
   };
-  return client;
+  // The one way out of every method passes the redactor, whatever the error's source: an injected
+  // fetch quoting the request, a proxy echoing the key in a message, a record's failMsg. watchTask
+  // returns an async generator, whose errors come out of next() rather than a promise.
+  const guarded: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(client) as [string, (...args: unknown[]) => unknown][]) {
+    guarded[name] =
+      name === 'watchTask'
+        ? async function* (...args: unknown[]) {
+            try {
+              return yield* method(...args) as AsyncGenerator<Task>;
+            } catch (error) {
+              throw redact(error);
+            }
+          }
+        : async (...args: unknown[]) => {
+            try {
+              return await method(...args);
+            } catch (error) {
+              throw redact(error);
+            }
+          };
+  }
+  return guarded as unknown as KlingClient;
 }

@@ -1,7 +1,9 @@
 /**
  * Every error the client throws. `KlingApiError` maps kie.ai's envelope codes (whether they arrive
  * as HTTP 200 with the code in the body, or as real HTTP statuses) to one class per code. No error
- * message, property or `toString()` ever holds the API key: errors keep no headers and no request.
+ * message, property or `toString()` ever holds the API key: errors keep no headers and no request,
+ * and what the client passes on from elsewhere (a fetch's error and its causes, a server's message)
+ * is copied with the key masked.
  */
 import type { Task } from './task';
 

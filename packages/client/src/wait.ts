@@ -7,7 +7,7 @@ import { isFinalTaskState } from '@kling-kit/contract';
 import { KlingAbortError, KlingError, TaskFailedError, WaitTimeoutError } from './errors';
 import type { PollScheduler } from './internal/poll-scheduler';
 import { isTransient } from './internal/request';
-import { anySignal } from './internal/timing';
+import { follow } from './internal/timing';
 import type { ClientHooks } from './options';
 import { defaultPollDelay, type PollDelay } from './poll-schedule';
 import type { Task, TaskHandle } from './task';
@@ -45,16 +45,23 @@ export async function* watchTask(
   let createdAt = typeof task === 'string' ? undefined : task.createdAt;
   let last: Task | undefined;
   let polls = 0;
-  const deadline = new AbortController();
+  // One controller for the wait: the caller's signal or the deadline aborts it, and with it the poll
+  // in flight. The `finally` below clears the timer and drops the listener on every way out.
+  const wait = new AbortController();
+  let timedOut = false;
   // Beyond setTimeout's range (about 24.8 days, or Infinity) there is no deadline.
   const timer =
     timeoutMs <= 2_147_483_647
-      ? setTimeout(() => deadline.abort(new WaitTimeoutError(taskId, timeoutMs, last?.state)), timeoutMs)
+      ? setTimeout(() => {
+          timedOut = !wait.signal.aborted;
+          wait.abort(new WaitTimeoutError(taskId, timeoutMs, last?.state));
+        }, timeoutMs)
       : undefined;
-  const signal = anySignal([options.signal, deadline.signal]);
+  const release = follow(options.signal, wait);
+  const { signal } = wait;
   const stop = (reason: unknown): never => {
-    if (deadline.signal.aborted) {
-      throw deadline.signal.reason;
+    if (timedOut) {
+      throw signal.reason;
     }
     if (options.signal?.aborted) {
       throw reason instanceof KlingAbortError
@@ -97,6 +104,7 @@ export async function* watchTask(
     }
   } finally {
     clearTimeout(timer);
+    release();
   }
 }
 

@@ -5,7 +5,7 @@
  * acting on anything but the task id. Web Crypto only, so it runs in Node, Deno, Bun, edge runtimes.
  */
 import { type CallbackPayload, taskStates } from '@kling-kit/contract';
-import { CallbackVerificationError } from './errors';
+import { CallbackVerificationError, KlingError } from './errors';
 import { decodeTask, type Task } from './task';
 
 /** A parsed callback: kie.ai's payload plus the record decoded as a `Task`. */
@@ -42,6 +42,23 @@ function header(headers: CallbackHeaders, name: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Checks the arguments a server passes (never the callback itself) before any of them is used:
+ * a wrong one is a misconfiguration, reported as `KlingError` so that it is not mistaken for a
+ * forged callback (and does not surface as Web Crypto's `DataError` for an empty key).
+ */
+function check(name: string, valid: boolean, expected: string): void {
+  if (!valid) {
+    throw new KlingError(`${name} must be ${expected}`);
+  }
+}
+const checkSecret = (fn: string, secret: unknown) =>
+  check(
+    `${fn}: secret`,
+    typeof secret === 'string' && secret.trim() !== '',
+    "a non-empty string (your webhookHmacKey from kie.ai's settings)",
+  );
+
 const hmacKey = (secret: string, usage: 'sign' | 'verify') =>
   crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage]);
 
@@ -69,9 +86,25 @@ export function parseCallback(body: string | object): KlingCallback {
 
 /**
  * Verifies a callback's signature (constant-time, through Web Crypto) and timestamp, then parses it.
- * Throws `CallbackVerificationError` with a `reason`.
+ * Throws `CallbackVerificationError` with a `reason` for a callback that fails, and `KlingError`
+ * for a wrong argument (an empty or missing `secret`, no `headers`, a `toleranceSec` or `now` that
+ * is not a number).
  */
 export async function verifyCallback(options: VerifyCallbackOptions): Promise<KlingCallback> {
+  check('verifyCallback: options', typeof options === 'object' && options !== null, 'an object');
+  checkSecret('verifyCallback', options.secret);
+  check(
+    'verifyCallback: headers',
+    typeof options.headers === 'object' && options.headers !== null,
+    "Fetch Headers or an object such as Node's req.headers",
+  );
+  const { toleranceSec = 300, now = Date.now() } = options;
+  check(
+    'verifyCallback: toleranceSec',
+    typeof toleranceSec === 'number' && toleranceSec >= 0,
+    'a number ≥ 0',
+  );
+  check('verifyCallback: now', Number.isFinite(now), 'a time in ms');
   const timestamp = header(options.headers, 'x-webhook-timestamp');
   const signature = header(options.headers, 'x-webhook-signature');
   if (!timestamp || !signature) {
@@ -96,8 +129,8 @@ export async function verifyCallback(options: VerifyCallbackOptions): Promise<Kl
   if (!valid) {
     throw new CallbackVerificationError('The callback signature does not match', 'bad-signature');
   }
-  const ageSec = Math.abs((options.now ?? Date.now()) / 1000 - Number(timestamp));
-  if (!/^\d+$/.test(timestamp) || ageSec > (options.toleranceSec ?? 300)) {
+  const ageSec = Math.abs(now / 1000 - Number(timestamp));
+  if (!/^\d+$/.test(timestamp) || ageSec > toleranceSec) {
     throw new CallbackVerificationError(
       `The callback timestamp is ${Math.round(ageSec)} s away from now`,
       'stale-timestamp',
@@ -106,12 +139,22 @@ export async function verifyCallback(options: VerifyCallbackOptions): Promise<Kl
   return callback;
 }
 
-/** Signs a callback as kie.ai does (for tests and local tools): the two headers to send. */
+/**
+ * Signs a callback as kie.ai does (for tests and local tools): the two headers to send. Throws
+ * `KlingError` for an empty `taskId` or `secret`, or a timestamp that is not whole seconds.
+ */
 export async function signCallback(
   taskId: string,
   secret: string,
   timestampSec: number = Math.floor(Date.now() / 1000),
 ): Promise<{ 'X-Webhook-Timestamp': string; 'X-Webhook-Signature': string }> {
+  check('signCallback: taskId', typeof taskId === 'string' && taskId !== '', 'a non-empty string');
+  checkSecret('signCallback', secret);
+  check(
+    'signCallback: timestampSec',
+    Number.isSafeInteger(timestampSec) && timestampSec >= 0,
+    'whole seconds ≥ 0',
+  );
   const mac = await crypto.subtle.sign(
     'HMAC',
     await hmacKey(secret, 'sign'),

@@ -35,6 +35,9 @@ export class PollScheduler {
       };
       const onAbort = () => {
         this.queue = this.queue.filter((other) => other !== ticket);
+        // Re-arm for the tickets left, or clear the timer when none is: a timer kept for an aborted
+        // wait would hold the process open until that poll's time.
+        this.pump();
         reject(signal?.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });

@@ -16,12 +16,14 @@ import {
   type RequestInfo,
 } from '../errors';
 import type { ClientHooks } from '../options';
-import { anySignal, backoffMs, parseRetryAfter, sleep } from './timing';
+import { backoffMs, follow, parseRetryAfter, sleep } from './timing';
 
 export interface RequestSettings {
   maxRetries: number;
   timeoutMs: number;
   hooks: ClientHooks;
+  /** Masks the API key in a failed attempt's error before a hook or the caller sees it. */
+  redact: <T>(value: T) => T;
 }
 
 export interface Call {
@@ -118,44 +120,54 @@ export function isTransient(error: unknown): boolean {
   );
 }
 
+/** The error for the caller's abort: its own `KlingError` reason as is, or a `KlingAbortError`. */
+const aborted = (call: Call, reason: unknown): KlingError =>
+  reason instanceof KlingError ? reason : new KlingAbortError(`${call.label} was aborted`, { cause: reason });
+
 /** Runs a call to completion: the envelope's `data`, or a typed error. */
 export async function request<T>(settings: RequestSettings, call: Call): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    // A timer cleared on the answer: AbortSignal.timeout would leave one pending per request.
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), settings.timeoutMs);
+    if (call.signal?.aborted) {
+      throw aborted(call, call.signal.reason);
+    }
+    // One controller per attempt, aborted by its own timer (AbortSignal.timeout could not be
+    // cleared) or by the caller's signal. Every way out of the attempt clears the timer and drops
+    // the listener: a timer left behind keeps the process alive for timeoutMs after an abort.
+    const attemptController = new AbortController();
+    const timer = setTimeout(() => attemptController.abort(), settings.timeoutMs);
+    const release = follow(call.signal, attemptController);
     let outcome: { data: unknown } | { error: KlingError };
     let sent = true;
     try {
       settings.hooks.onRequest?.({ request: call.label, attempt });
-      const signal = call.signal ? anySignal([call.signal, timeout.signal]) : timeout.signal;
-      const response = await call.send(signal);
-      outcome = readEnvelope(call, response, await response.text());
+      const { signal } = attemptController;
+      outcome = await Promise.race([
+        call.send(signal).then(async (response) => readEnvelope(call, response, await response.text())),
+        // The timeout and the caller's abort end the attempt even when an injected fetch, or the
+        // body it returned, ignores the signal.
+        new Promise<never>((_resolve, reject) => signal.addEventListener('abort', reject, { once: true })),
+      ]);
     } catch (error) {
       if (call.signal?.aborted) {
-        throw call.signal.reason instanceof KlingError
-          ? call.signal.reason
-          : new KlingAbortError(`${call.label} was aborted`, { cause: call.signal.reason });
+        throw aborted(call, call.signal.reason);
       }
-      if (timeout.signal.aborted) {
+      if (attemptController.signal.aborted) {
         outcome = {
           error: new KlingTimeoutError(`${call.label}: no answer in ${settings.timeoutMs} ms`),
         };
       } else {
         sent = !NOT_SENT.has(errorCode(error) ?? '');
         const reason = errorCode(error) ?? (error instanceof Error ? error.message : 'network error');
-        outcome = {
-          error: new KlingConnectionError(`${call.label}: ${reason}`, {
-            cause: error,
-          }),
-        };
+        outcome = { error: new KlingConnectionError(`${call.label}: ${reason}`, { cause: error }) };
       }
+    } finally {
+      clearTimeout(timer);
+      release();
     }
-    clearTimeout(timer);
     if ('data' in outcome) {
       return outcome.data as T;
     }
-    const { error } = outcome;
+    const error = settings.redact(outcome.error);
     const status = statusOf(error);
     const retryable =
       call.kind === 'create'
@@ -177,9 +189,7 @@ export async function request<T>(settings: RequestSettings, call: Call): Promise
     const delayMs = retryAfterSec !== undefined ? Math.min(60_000, retryAfterSec * 1000) : backoffMs(attempt);
     settings.hooks.onRetry?.({ request: call.label, attempt, delayMs, error });
     await sleep(delayMs, call.signal).catch((reason: unknown) => {
-      throw reason instanceof KlingError
-        ? reason
-        : new KlingAbortError(`${call.label} was aborted`, { cause: reason });
+      throw aborted(call, reason);
     });
   }
 }

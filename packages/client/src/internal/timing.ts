@@ -1,4 +1,4 @@
-/** Abortable sleep, backoff with jitter, and `Retry-After` parsing. */
+/** Abortable sleep, signal linking, backoff with jitter, and `Retry-After` parsing. */
 
 /** Sleeps `ms`, rejecting with the signal's reason when it aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -36,6 +36,16 @@ export function parseRetryAfter(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
 }
 
-/** An AbortSignal that fires when any of the given signals does. */
-export const anySignal = (signals: (AbortSignal | undefined)[]): AbortSignal =>
-  AbortSignal.any(signals.filter((signal): signal is AbortSignal => signal !== undefined));
+/**
+ * Aborts `target` when `source` aborts (with its reason); returns the function that drops the
+ * listener again, to call on every way out.
+ */
+export function follow(source: AbortSignal | undefined, target: AbortController): () => void {
+  const onAbort = () => target.abort(source?.reason);
+  if (source?.aborted) {
+    onAbort();
+  } else {
+    source?.addEventListener('abort', onAbort, { once: true });
+  }
+  return () => source?.removeEventListener('abort', onAbort);
+}

@@ -25,28 +25,74 @@ let mock: RunningMockServer;
 let kling: KlingClient;
 const fastPolls = { pollDelay: () => 150 };
 
+/** Where the mock delivers callbacks: a listener on 127.0.0.1 (no test traffic leaves loopback). */
+interface Receiver {
+  url: string;
+  received: { path: string; body: string; headers: Record<string, string | string[] | undefined> }[];
+  close(): Promise<void>;
+}
+
+async function startReceiver(): Promise<Receiver> {
+  const received: Receiver['received'] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', body, headers: req.headers });
+      res.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/kie`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const isLoopback = (url: string) => /^(127(\.\d{1,3}){3}|\[::1\])$/.test(new URL(url).hostname);
+let receiver: Receiver;
+
 beforeAll(async () => {
+  receiver = await startReceiver();
   mock = await startMockServer({ port: 0, timing: 'fast', hmacKey: HMAC_KEY, seed: 'client-integration' });
   kling = createKlingClient({ apiKey: 'integration-key', baseUrl: mock.url, uploadBaseUrl: mock.url });
 });
-afterEach(() => mock.admin.clearFaults());
-afterAll(() => mock.close());
+afterEach(async () => {
+  mock.admin.clearFaults();
+  // Every callback the mock tried to deliver went to loopback: a test that gives the mock a public
+  // callBackUrl fails here, with the delivery that would have left the machine.
+  await mock.admin.settleCallbacks();
+  expect(mock.admin.deliveries().filter((delivery) => !isLoopback(delivery.url))).toEqual([]);
+});
+afterAll(async () => {
+  await mock.close();
+  await receiver.close();
+});
 
 describe('the client against the mock server', () => {
   it('generates the seed example end to end, within a few polls', async () => {
     const states: string[] = [];
     const before = await kling.getCredits();
     const task = await kling.generate(
-      { input: SEED_INPUT, callBackUrl: 'https://your-domain.com/api/callback' },
+      { input: SEED_INPUT, callBackUrl: receiver.url },
       { onProgress: (current) => states.push(current.state) },
     );
     expect(task.state).toBe('success');
     expect(states.at(-1)).toBe('success');
     expect(task.param).toEqual({
       model: 'kling/v2-1-pro',
-      callBackUrl: 'https://your-domain.com/api/callback',
+      callBackUrl: receiver.url,
       input: SEED_INPUT,
     });
+    await mock.admin.settleCallbacks();
+    expect(receiver.received.map((delivery) => JSON.parse(delivery.body).data.taskId)).toContain(task.taskId);
     expect(task.resultUrls).toHaveLength(1);
     const video = await fetch(task.resultUrls[0] as string);
     expect(video.headers.get('content-type')).toBe('video/mp4');
@@ -87,24 +133,12 @@ describe('the client against the mock server', () => {
   });
 
   it('receives, verifies and confirms a signed callback on a local listener', async () => {
-    const received: { body: string; headers: Record<string, string | string[] | undefined> }[] = [];
-    const listener = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => {
-        body += chunk;
-      });
-      req.on('end', () => {
-        received.push({ body, headers: req.headers });
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const listener = await startReceiver();
     try {
-      const url = `http://127.0.0.1:${(listener.address() as AddressInfo).port}/kie`;
-      const task = await kling.generate({ input: SEED_INPUT, callBackUrl: url });
+      const task = await kling.generate({ input: SEED_INPUT, callBackUrl: listener.url });
       await mock.admin.settleCallbacks();
-      expect(received).toHaveLength(1);
-      const [delivery] = received;
+      expect(listener.received).toHaveLength(1);
+      const [delivery] = listener.received;
       const callback = await verifyCallback({
         body: delivery?.body ?? '',
         headers: delivery?.headers ?? {},
@@ -121,7 +155,7 @@ describe('the client against the mock server', () => {
         verifyCallback({ body: delivery?.body ?? '', headers: delivery?.headers ?? {}, secret: 'wrong' }),
       ).rejects.toMatchObject({ reason: 'bad-signature' });
     } finally {
-      listener.close();
+      await listener.close();
     }
   });
 

@@ -23,6 +23,8 @@ import {
 } from './fake-fetch';
 
 const INPUT = { prompt: 'A cat surfing a wave at sunset', image_url: IMAGE_URL };
+/** Only ever checked in a request body (no server here); loopback all the same, like every test's. */
+const CALLBACK_URL = 'http://127.0.0.1:8787/kie-callback';
 
 describe('createTask: local validation', () => {
   const cases: [string, CreateTaskParams, { path: string; keyword: unknown }[]][] = [
@@ -157,12 +159,12 @@ describe('createTask: the request and the handle', () => {
     };
     await client(fake).createTask({
       input,
-      callBackUrl: 'https://hooks.example.com/kie',
+      callBackUrl: CALLBACK_URL,
       model: 'kling/v2-1-pro',
     });
     expect(await fake.calls[0]?.request.json()).toEqual({
       model: 'kling/v2-1-pro',
-      callBackUrl: 'https://hooks.example.com/kie',
+      callBackUrl: CALLBACK_URL,
       input,
     });
   });
@@ -173,14 +175,14 @@ describe('createTask: the request and the handle', () => {
     );
     const kling = client(fake);
     const before = Date.now();
-    const handle = await kling.createTask({ input: INPUT, callBackUrl: 'https://hooks.example.com/kie' });
+    const handle = await kling.createTask({ input: INPUT, callBackUrl: CALLBACK_URL });
     const after = Date.now();
 
     expect(handle).toEqual({
       taskId: TASK_ID,
       model: 'kling/v2-1-pro',
       createdAt: expect.any(Number),
-      callBackUrl: 'https://hooks.example.com/kie',
+      callBackUrl: CALLBACK_URL,
     });
     expect(handle.createdAt).toBeGreaterThanOrEqual(before);
     expect(handle.createdAt).toBeLessThanOrEqual(after);

@@ -24,7 +24,7 @@ describe('the public types', () => {
     ).resolves.toEqualTypeOf<TaskHandle>();
     expectTypeOf({
       input: { prompt: 'p', image_url, duration: '10', cfg_scale: 0.5, tail_image_url: '' },
-      callBackUrl: 'https://hooks.example.com/kie',
+      callBackUrl: 'http://127.0.0.1:8787/kie-callback',
       model: 'kling/v2-1-pro',
     } as const).toExtend<CreateTaskParams>();
 
@@ -39,7 +39,7 @@ describe('the public types', () => {
     // @ts-expect-error prompt is required
     void kling.createTask({ input: { image_url } });
     // @ts-expect-error input is required
-    void kling.createTask({ callBackUrl: 'https://hooks.example.com/kie' });
+    void kling.createTask({ callBackUrl: 'http://127.0.0.1:8787/kie-callback' });
   });
 
   it('type tasks and handles', () => {

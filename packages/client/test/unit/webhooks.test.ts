@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CallbackVerificationError, KlingError } from '../../src/index';
 import { type CallbackHeaders, parseCallback, signCallback, verifyCallback } from '../../src/webhooks';
 import { client, fakeFetch, ok, recordIn, TASK_ID } from './fake-fetch';
@@ -8,7 +8,7 @@ const SECRET = 'whk_4b1c9e0f2a7d';
 const TIMESTAMP = 1_755_599_650;
 const NOW = TIMESTAMP * 1000 + 5_000;
 const PARAM = JSON.stringify({
-  callBackUrl: 'https://your-domain.com/api/callback',
+  callBackUrl: 'http://127.0.0.1:8787/kie-callback',
   model: 'kling/v2-1-pro',
   input: {
     prompt: 'POV shot',
@@ -228,6 +228,116 @@ describe('verifyCallback', () => {
     expect(await reasonOf(verifyCallback({ body, headers: headersFor(), secret: SECRET, now: NOW }))).toBe(
       'invalid-body',
     );
+  });
+});
+
+/** What a call threw: a rejection, or a synchronous throw. */
+async function thrown(call: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await call();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('wrong arguments are a KlingError, checked before anything is used', () => {
+  const VALID = { body: SUCCESS, headers: headersFor(), secret: SECRET, now: NOW };
+
+  it.each([
+    ['an empty secret', { secret: '' }, 'verifyCallback: secret'],
+    ['a blank secret', { secret: '  ' }, 'verifyCallback: secret'],
+    ['a missing secret', { secret: undefined }, 'verifyCallback: secret'],
+    ['a non-string secret', { secret: 1234 }, 'verifyCallback: secret'],
+    ['no headers', { headers: undefined }, 'verifyCallback: headers'],
+    ['null headers', { headers: null }, 'verifyCallback: headers'],
+    ['a NaN toleranceSec', { toleranceSec: Number.NaN }, 'verifyCallback: toleranceSec'],
+    ['a negative toleranceSec', { toleranceSec: -1 }, 'verifyCallback: toleranceSec'],
+    ['a string toleranceSec', { toleranceSec: '300' }, 'verifyCallback: toleranceSec'],
+    ['a NaN now', { now: Number.NaN }, 'verifyCallback: now'],
+    ['a string now', { now: '1755599655000' }, 'verifyCallback: now'],
+  ])('verifyCallback with %s', async (_title, override, message) => {
+    const importKey = vi.spyOn(crypto.subtle, 'importKey');
+    const options = { ...VALID, ...override } as Parameters<typeof verifyCallback>[0];
+    const error = await thrown(() => verifyCallback(options));
+    expect(error).toBeInstanceOf(KlingError);
+    expect(error).not.toBeInstanceOf(CallbackVerificationError);
+    expect((error as Error).message).toContain(message);
+    expect(importKey).not.toHaveBeenCalled();
+  });
+
+  it('verifyCallback without options', async () => {
+    const error = await thrown(() => verifyCallback(undefined as never));
+    expect(error).toBeInstanceOf(KlingError);
+    expect((error as Error).message).toContain('verifyCallback: options');
+  });
+
+  it('even a callback with no signature headers reports an empty secret first', async () => {
+    const error = await thrown(() => verifyCallback({ ...VALID, headers: {}, secret: '' }));
+    expect(error).not.toBeInstanceOf(CallbackVerificationError);
+    expect((error as Error).message).toContain('secret');
+  });
+
+  it.each([
+    ['an empty secret', [TASK_ID, ''], 'signCallback: secret'],
+    ['a missing secret', [TASK_ID, undefined], 'signCallback: secret'],
+    ['an empty taskId', ['', SECRET], 'signCallback: taskId'],
+    ['a NaN timestamp', [TASK_ID, SECRET, Number.NaN], 'signCallback: timestampSec'],
+    ['a timestamp in fractional seconds', [TASK_ID, SECRET, TIMESTAMP + 0.5], 'signCallback: timestampSec'],
+  ])('signCallback with %s', async (_title, args, message) => {
+    const error = await thrown(() => (signCallback as (...args: unknown[]) => Promise<unknown>)(...args));
+    expect(error).toBeInstanceOf(KlingError);
+    expect((error as Error).message).toContain(message);
+  });
+
+  // The class of bug, not one instance: whatever any argument holds, the functions either work or
+  // throw this package's errors, never Web Crypto's DataError or a TypeError from a property read.
+  const JUNK: unknown[] = [
+    undefined,
+    null,
+    '',
+    ' ',
+    0,
+    -1,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    true,
+    {},
+    [],
+  ];
+  const verifyKeys = ['body', 'headers', 'secret', 'toleranceSec', 'now'] as const;
+
+  it.each(verifyKeys)('verifyCallback throws only KlingError, whatever %s holds', async (key) => {
+    for (const junk of JUNK) {
+      const error = await thrown(() => verifyCallback({ ...VALID, [key]: junk } as never));
+      if (error !== undefined) {
+        expect(error, `${key}: ${String(junk)}`).toBeInstanceOf(KlingError);
+      }
+    }
+  });
+
+  it.each(['x-webhook-timestamp', 'x-webhook-signature'])(
+    'verifyCallback throws only KlingError, whatever header %s holds',
+    async (name) => {
+      for (const junk of [...JUNK, [undefined], [42]]) {
+        const headers = { ...headersFor(), [name]: junk };
+        const error = await thrown(() => verifyCallback({ ...VALID, headers } as never));
+        if (error !== undefined) {
+          expect(error, `${name}: ${String(junk)}`).toBeInstanceOf(KlingError);
+        }
+      }
+    },
+  );
+
+  it.each([0, 1, 2])('signCallback throws only KlingError, whatever argument %i holds', async (index) => {
+    for (const junk of JUNK) {
+      const args: unknown[] = [TASK_ID, SECRET, TIMESTAMP];
+      args[index] = junk;
+      const error = await thrown(() => (signCallback as (...args: unknown[]) => Promise<unknown>)(...args));
+      if (error !== undefined) {
+        expect(error, `argument ${index}: ${String(junk)}`).toBeInstanceOf(KlingError);
+      }
+    }
   });
 });
 
