@@ -39,6 +39,14 @@ async function startUpstream(name: string): Promise<{ url: string; seen: Seen[];
 
 const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
+/** The headers the playground page sends: its proxy token from `GET /__playground`, plus `extra`. */
+async function pageHeaders(mock: RunningMockServer, extra: Record<string, string> = {}) {
+  const { proxyToken } = (await fetch(`${mock.url}/__playground`).then((r) => r.json())) as {
+    proxyToken: string;
+  };
+  return { 'X-Kling-Proxy-Token': proxyToken, ...extra };
+}
+
 describe('--proxy', () => {
   let api: Awaited<ReturnType<typeof startUpstream>>;
   let uploads: Awaited<ReturnType<typeof startUpstream>>;
@@ -55,20 +63,26 @@ describe('--proxy', () => {
     await close(uploads.server);
   });
 
-  it('forwards an API call server-side with its method, path, query, body and key', async () => {
+  it('forwards an API call server-side with its method, path, body and key', async () => {
     const answer = await fetch(`${mock.url}/proxy/api/v1/jobs/createTask?x=1`, {
       method: 'POST',
-      headers: { Authorization: 'Bearer real-key', 'Content-Type': 'application/json', Cookie: 'c=d' },
+      headers: await pageHeaders(mock, {
+        Authorization: 'Bearer real-key',
+        'Content-Type': 'application/json',
+        Cookie: 'c=d',
+      }),
       body: JSON.stringify(SEED_REQUEST),
     });
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({ code: 200, msg: 'success', data: { taskId: 'from-api' } });
     const request = api.seen.at(-1);
     expect(request?.method).toBe('POST');
-    expect(request?.url).toBe('/api/v1/jobs/createTask?x=1');
+    // createTask takes no query parameter: none is forwarded.
+    expect(request?.url).toBe('/api/v1/jobs/createTask');
     expect(request?.headers.authorization).toBe('Bearer real-key');
     expect(request?.headers['content-type']).toBe('application/json');
     expect(request?.headers.cookie).toBeUndefined();
+    expect(request?.headers['x-kling-proxy-token']).toBeUndefined();
     expect(JSON.parse(request?.body ?? '')).toEqual(SEED_REQUEST);
     // The mock itself created no task: the call went to the stand-in.
     expect(mock.admin.tasks()).toHaveLength(0);
@@ -76,7 +90,7 @@ describe('--proxy', () => {
 
   it('passes status and Retry-After back, not other upstream headers', async () => {
     const answer = await fetch(`${mock.url}/proxy/api/v1/chat/credit`, {
-      headers: { Authorization: 'Bearer real-key' },
+      headers: await pageHeaders(mock, { Authorization: 'Bearer real-key' }),
     });
     expect(answer.status).toBe(429);
     expect(answer.headers.get('retry-after')).toBe('3');
@@ -88,7 +102,10 @@ describe('--proxy', () => {
   it('sends upload calls to the upload server', async () => {
     const answer = await fetch(`${mock.url}/proxy/api/file-base64-upload`, {
       method: 'POST',
-      headers: { Authorization: 'Bearer real-key', 'Content-Type': 'application/json' },
+      headers: await pageHeaders(mock, {
+        Authorization: 'Bearer real-key',
+        'Content-Type': 'application/json',
+      }),
       body: JSON.stringify({ base64Data: 'data:image/png;base64,AAAA', uploadPath: 'x' }),
     });
     expect(((await answer.json()) as { data: { taskId: string } }).data.taskId).toBe('from-uploads');
@@ -97,14 +114,17 @@ describe('--proxy', () => {
 
   it('forwards nothing but /api/ paths', async () => {
     const before = api.seen.length;
-    const answer = await fetch(`${mock.url}/proxy/__admin/reset`, { method: 'POST' });
+    const answer = await fetch(`${mock.url}/proxy/__admin/reset`, {
+      method: 'POST',
+      headers: await pageHeaders(mock),
+    });
     expect(answer.status).toBe(404);
     expect(api.seen.length).toBe(before);
   });
 
-  it('tells the playground its target', async () => {
+  it('tells the playground its target and its proxy token', async () => {
     const config = await fetch(`${mock.url}/__playground`).then((r) => r.json());
-    expect(config).toEqual({ proxyTarget: api.url, proxyHasKey: false });
+    expect(config).toEqual({ proxyTarget: api.url, proxyHasKey: false, proxyToken: expect.any(String) });
   });
 
   it('answers 502 in an envelope when kie.ai cannot be reached, without leaking the key', async () => {
@@ -113,7 +133,7 @@ describe('--proxy', () => {
     const broken = await startTestMock({ proxy: down.url });
     try {
       const answer = await fetch(`${broken.url}/proxy/api/v1/chat/credit`, {
-        headers: { Authorization: 'Bearer secret-key-123' },
+        headers: await pageHeaders(broken, { Authorization: 'Bearer secret-key-123' }),
       });
       expect(answer.status).toBe(502);
       const text = await answer.text();
@@ -129,8 +149,9 @@ describe('--proxy', () => {
     const keyed = await startTestMock({ proxy: api.url, proxyApiKey: 'server-key' });
     try {
       await fetch(`${keyed.url}/proxy/api/v1/jobs/recordInfo?taskId=abc`, {
-        headers: { Authorization: 'Bearer placeholder' },
+        headers: await pageHeaders(keyed, { Authorization: 'Bearer placeholder' }),
       });
+      expect(api.seen.at(-1)?.url).toBe('/api/v1/jobs/recordInfo?taskId=abc');
       expect(api.seen.at(-1)?.headers.authorization).toBe('Bearer server-key');
       expect(await fetch(`${keyed.url}/__playground`).then((r) => r.json())).toMatchObject({
         proxyHasKey: true,

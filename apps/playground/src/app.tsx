@@ -56,11 +56,11 @@ export function App() {
   const baseUrl = baseUrlOf(connection, origin);
   const api = useMemo<ClientOrError>(() => {
     try {
-      return { client: clientFor(connection, origin, server.proxyHasKey) };
+      return { client: clientFor(connection, origin, server.proxyHasKey, server.proxyToken) };
     } catch (error) {
       return { error: explainError(error) };
     }
-  }, [connection, origin, server.proxyHasKey]);
+  }, [connection, origin, server.proxyHasKey, server.proxyToken]);
   const runOptions = () =>
     api.client && {
       client: api.client,

@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { apiError, KlingConnectionError } from '@kling-kit/client';
 import { type CreateTaskRequest, describeResponseCode, responseCodes, spec } from '@kling-kit/contract';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { baseUrlOf, clientFor, MOCK_KEY } from '../src/lib/connection';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { baseUrlOf, clientFor, MOCK_KEY, withProxyToken } from '../src/lib/connection';
 import { requestExamples } from '../src/lib/examples';
 import { explainError } from '../src/lib/explain-error';
 import { HISTORY_KEY, HISTORY_SIZE, loadHistory, saveToHistory } from '../src/lib/history';
@@ -98,6 +98,46 @@ describe('connection', () => {
     expect(() => clientFor({ target: 'custom', customUrl: '', apiKey: 'real' }, origin, false)).toThrow(
       /base URL/,
     );
+  });
+
+  it('adds the proxy token to a request', async () => {
+    const sent: Request[] = [];
+    const send = withProxyToken('token-1', async (request) => {
+      sent.push(request);
+      return new Response('{}');
+    });
+    await send(new Request(`${origin}/proxy/api/v1/chat/credit`, { headers: { Authorization: 'Bearer k' } }));
+    expect(sent[0]?.headers.get('X-Kling-Proxy-Token')).toBe('token-1');
+    expect(sent[0]?.headers.get('Authorization')).toBe('Bearer k');
+  });
+
+  it('sends the proxy token to the proxy only, never to another server', async () => {
+    const sent: [string, string | null][] = [];
+    vi.stubGlobal('fetch', async (input: Request | string, init?: RequestInit) => {
+      const request = new Request(input, init);
+      sent.push([request.url, request.headers.get('X-Kling-Proxy-Token')]);
+      return new Response('{"code":200,"msg":"success","data":100}', {
+        headers: { 'Content-Type': 'application/json' },
+      });
+    });
+    try {
+      await clientFor({ target: 'proxy', customUrl: '', apiKey: '' }, origin, true, 'token-2').getCredits();
+      await clientFor(
+        { target: 'mock', customUrl: '', apiKey: MOCK_KEY },
+        origin,
+        false,
+        'token-2',
+      ).getCredits();
+      const custom = { target: 'custom', customUrl: 'http://127.0.0.1:9', apiKey: 'k' } as const;
+      await clientFor(custom, origin, false, 'token-2').getCredits();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(sent).toEqual([
+      [`${origin}/proxy/api/v1/chat/credit`, 'token-2'],
+      [`${origin}/api/v1/chat/credit`, null],
+      ['http://127.0.0.1:9/api/v1/chat/credit', null],
+    ]);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * The playground (`@kling-kit/playground`, a static Vite build) served at `/`, plus
- * `GET /__playground`, which tells the page what this server offers (the proxy target, if any).
+ * `GET /__playground`, which tells the page what this server offers (the proxy target, if any, and
+ * the token the page sends on proxy calls).
  * Without a playground build, `/` redirects to the API reference.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import type { ResolvedOptions } from '../options';
+import { crossOriginProblem, proxyTokenOf } from './proxy-guard';
 
 /** What `GET /__playground` answers. */
 export interface PlaygroundConfig {
@@ -15,6 +17,12 @@ export interface PlaygroundConfig {
   proxyTarget: string | null;
   /** Whether the proxy adds a server-side key (the page then needs none). */
   proxyHasKey: boolean;
+  /**
+   * What the page sends in `X-Kling-Proxy-Token` on every proxy call: random per start. Only with
+   * `--proxy`, and only to a page of this server (this answer has no CORS, and a request a browser
+   * marks as coming from elsewhere gets no token).
+   */
+  proxyToken?: string;
 }
 
 function isPlaygroundPackage(dir: string): boolean {
@@ -50,12 +58,16 @@ export function findPlaygroundDir(
 
 /** Mounts the playground (when `options.playgroundDir` holds a build) and its config endpoint. */
 export function playgroundRoutes(app: Express, options: ResolvedOptions): void {
-  app.get('/__playground', (_req, res) => {
+  app.get('/__playground', (req, res) => {
     const config: PlaygroundConfig = {
       proxyTarget: options.proxy ?? null,
       proxyHasKey: Boolean(options.proxy && options.proxyApiKey),
     };
+    if (options.proxy && !crossOriginProblem(req.headers, options)) {
+      config.proxyToken = proxyTokenOf(app);
+    }
     res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     res.json(config);
   });
   const dir = options.playgroundDir;

@@ -1,19 +1,25 @@
 /**
- * `--proxy <url>`: forwards `/proxy/api/*` to the real kie.ai server-side, so the playground (or any
- * browser page on this origin) can call the real API without CORS and without the key in page code
- * when the server holds it (`KIE_API_KEY`). Upload paths (`/api/file-*`) go to the upload server.
- * Only `/api/` paths are forwarded: this is not an open proxy.
+ * `--proxy <url>`: forwards `/proxy/api/*` to the real kie.ai server-side, so the playground served
+ * by this server can call the real API without CORS and without the key in page code when the
+ * server holds it (`KIE_API_KEY`). This is not an open proxy:
+ * - only the playground page of this server may call it (a per-start token, see `proxy-guard.ts`);
+ * - only the operations of the spec are forwarded, uploads to the upload server (`proxy-path.ts`);
+ * - request bodies are capped, answers streamed and capped (`proxy-relay.ts`).
  */
-import { API_SERVER_URL, isUploadPath, UPLOAD_SERVER_URL } from '@kling-kit/contract';
+
+import type { IncomingMessage } from 'node:http';
+import { API_SERVER_URL, UPLOAD_SERVER_URL } from '@kling-kit/contract';
 import type { Express, Request, Response } from 'express';
 import type { ResolvedOptions } from '../options';
+import { sendEnvelope } from './envelope';
+import { crossOriginProblem, PROXY_TOKEN_HEADER, proxyTokenOf, tokenMatches } from './proxy-guard';
+import { proxiedCall } from './proxy-path';
+import { MAX_ANSWER_BYTES, relayAnswer, sendUpstream } from './proxy-relay';
 
 /** Largest request body forwarded (kie.ai's uploads accept up to 10 MB files; base64 adds a third). */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
-/** Request headers passed on; everything else (cookies, origin, hop-by-hop headers) stays here. */
+/** Request headers passed on; everything else (cookies, origin, the proxy token, hop-by-hop) stays here. */
 const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'accept', 'prefer'];
-/** Response headers passed back. */
-const FORWARDED_RESPONSE_HEADERS = ['content-type', 'retry-after', 'x-request-id'];
 
 /**
  * The upload server for a proxy target: kie.ai's upload host when the target is kie.ai's API host;
@@ -24,6 +30,9 @@ export function defaultProxyUploadUrl(proxy: string): string {
 }
 
 async function readBody(req: Request): Promise<Buffer | 'too-large'> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+    return 'too-large';
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -33,74 +42,118 @@ async function readBody(req: Request): Promise<Buffer | 'too-large'> {
     }
     chunks.push(chunk);
   }
+  if (!req.complete) {
+    // The caller went away mid-body: never forward half a request.
+    throw new Error('incomplete request body');
+  }
   return Buffer.concat(chunks);
 }
 
+/** An error of the proxy itself, in the `{code, msg, data}` envelope with a real HTTP status. */
 function fail(res: Response, status: number, msg: string): void {
-  res.status(status).json({ code: status === 413 ? 422 : 500, msg, data: null });
+  if (res.headersSent || res.destroyed) {
+    return;
+  }
+  const code = status === 413 ? 422 : Math.min(status, 500);
+  sendEnvelope(res, code, { msg, mirror: false, httpStatus: status });
 }
 
-/** Mounts `/proxy/api/*` when `options.proxy` is set. */
+/** Mounts `/proxy/*` when `options.proxy` is set. */
 export function proxyRoutes(app: Express, options: ResolvedOptions): void {
   const target = options.proxy;
   if (!target) {
     return;
   }
   const uploadTarget = options.proxyUploadUrl ?? defaultProxyUploadUrl(target);
+  const token = proxyTokenOf(app);
   app.all('/proxy/*path', async (req, res) => {
-    const path = req.originalUrl.slice('/proxy'.length);
-    if (!path.startsWith('/api/')) {
-      res.status(404).json({ code: 404, msg: 'The proxy only forwards /api/ paths', data: null });
+    const refused = crossOriginProblem(req.headers, options);
+    if (refused) {
+      fail(res, 403, refused);
       return;
     }
-    const base = isUploadPath(new URL(path, 'http://proxy.invalid').pathname) ? uploadTarget : target;
-    const headers = new Headers();
-    for (const name of FORWARDED_REQUEST_HEADERS) {
-      const value = req.headers[name];
-      if (typeof value === 'string') {
-        headers.set(name, value);
-      }
-    }
-    if (options.proxyApiKey) {
-      headers.set('authorization', `Bearer ${options.proxyApiKey}`);
-    }
-    let body: Buffer | undefined;
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      const read = await readBody(req);
-      if (read === 'too-large') {
-        fail(res, 413, `The proxy forwards bodies up to ${MAX_BODY_BYTES} bytes`);
-        return;
-      }
-      body = read;
-    }
-    let upstream: globalThis.Response;
-    try {
-      upstream = await fetch(`${base}${path}`, {
-        method: req.method,
-        headers,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(options.proxyTimeoutMs),
-        ...(body && body.length > 0 ? { body: new Uint8Array(body) } : {}),
-      });
-    } catch (error) {
-      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+    const given = req.headers[PROXY_TOKEN_HEADER.toLowerCase()];
+    if (!tokenMatches(typeof given === 'string' ? given : undefined, token)) {
       fail(
         res,
-        timedOut ? 504 : 502,
-        timedOut
-          ? `The proxy got no answer from ${new URL(base).host} in ${options.proxyTimeoutMs} ms`
-          : `The proxy could not reach ${new URL(base).host}`,
+        403,
+        given === undefined
+          ? `The proxy only answers the playground page of this server: ${PROXY_TOKEN_HEADER} is missing`
+          : `Wrong ${PROXY_TOKEN_HEADER}: reload the playground page (the server may have restarted)`,
       );
       return;
     }
-    res.status(upstream.status);
-    for (const name of FORWARDED_RESPONSE_HEADERS) {
-      const value = upstream.headers.get(name);
-      if (value !== null) {
-        res.setHeader(name, value);
-      }
+    const call = proxiedCall(req.method, req.originalUrl);
+    if (!call) {
+      fail(res, 404, 'The proxy only forwards the operations of the spec (method and path exactly)');
+      return;
     }
-    res.setHeader('Cache-Control', 'no-store');
-    res.end(Buffer.from(await upstream.arrayBuffer()));
+    const base = call.operation.server === 'upload' ? uploadTarget : target;
+    // The request is ours to end from here: nothing below may throw into Express's error handler,
+    // whose log line would carry the error message.
+    const upstreamGone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        upstreamGone.abort();
+      }
+    });
+    const timeout = AbortSignal.timeout(options.proxyTimeoutMs);
+    const host = new URL(base).host;
+    try {
+      const headers: Record<string, string> = {};
+      for (const name of FORWARDED_REQUEST_HEADERS) {
+        const value = req.headers[name];
+        if (typeof value === 'string') {
+          headers[name] = value;
+        }
+      }
+      if (options.proxyApiKey) {
+        headers.authorization = `Bearer ${options.proxyApiKey}`;
+      }
+      let body: Buffer | undefined;
+      if (call.operation.method !== 'GET') {
+        const read = await readBody(req);
+        if (read === 'too-large') {
+          // Close the connection rather than reading the rest of an oversized body.
+          res.setHeader('Connection', 'close');
+          fail(res, 413, `The proxy forwards bodies up to ${MAX_BODY_BYTES} bytes`);
+          return;
+        }
+        body = read;
+      }
+      let upstream: IncomingMessage;
+      try {
+        upstream = await sendUpstream(new URL(`${base}${call.operation.path}${call.query}`), {
+          method: call.operation.method,
+          headers,
+          ...(body ? { body } : {}),
+          signal: AbortSignal.any([timeout, upstreamGone.signal]),
+        });
+      } catch {
+        fail(
+          res,
+          timeout.aborted ? 504 : 502,
+          timeout.aborted
+            ? `The proxy got no answer from ${host} in ${options.proxyTimeoutMs} ms`
+            : `The proxy could not reach ${host}`,
+        );
+        return;
+      }
+      const failure = await relayAnswer(upstream, res);
+      if (failure === 'too-large') {
+        fail(res, 502, `The answer of ${host} is larger than ${MAX_ANSWER_BYTES} bytes`);
+      } else if (failure === 'dropped') {
+        fail(
+          res,
+          timeout.aborted ? 504 : 502,
+          timeout.aborted
+            ? `The answer of ${host} did not finish in ${options.proxyTimeoutMs} ms`
+            : `${host} closed the connection before its answer was complete`,
+        );
+      }
+    } catch {
+      // A reset request stream or a header value Node refuses: nothing of the error goes out.
+      fail(res, 502, 'The proxy could not forward this request');
+    }
   });
 }

@@ -14,6 +14,22 @@ export const MOCK_KEY = 'mock-key';
 export interface ServerConfig {
   proxyTarget: string | null;
   proxyHasKey: boolean;
+  /** Sent on every proxy call to prove the call comes from this page; random per server start. */
+  proxyToken?: string;
+}
+
+/** The header the mock's proxy reads the token from (`apps/mock-server/src/http/proxy-guard.ts`). */
+export const PROXY_TOKEN_HEADER = 'X-Kling-Proxy-Token';
+
+/** A `fetch` for the client that adds the proxy token to every request (same origin only: the proxy). */
+export function withProxyToken(
+  token: string,
+  send: (request: Request) => Promise<Response> = (request) => fetch(request),
+): (request: Request) => Promise<Response> {
+  return (request) => {
+    request.headers.set(PROXY_TOKEN_HEADER, token);
+    return send(request);
+  };
 }
 
 /** The connection the user chose. */
@@ -44,13 +60,26 @@ export function usesRealKey(connection: Connection): boolean {
 /** The mock finishes in seconds: poll it often so every state shows; kie.ai gets the client's schedule. */
 export const MOCK_POLL_DELAY: PollDelay = () => 400;
 
-/** A client for the connection; throws `KlingError` (no key, or kie.ai called directly from the page). */
-export function clientFor(connection: Connection, origin: string, serverKey: boolean): KlingClient {
+/**
+ * A client for the connection; throws `KlingError` (no key, or kie.ai called directly from the page).
+ * Through the proxy it sends `proxyToken`, which only ever goes to this page's own origin.
+ */
+export function clientFor(
+  connection: Connection,
+  origin: string,
+  serverKey: boolean,
+  proxyToken?: string,
+): KlingClient {
   const baseUrl = baseUrlOf(connection, origin);
   if (!/^https?:\/\/[^/]/i.test(baseUrl)) {
     throw new KlingError('Enter the http(s) base URL of a kie.ai-compatible server');
   }
   // With a server-side key the proxy replaces whatever the page sends.
   const apiKey = connection.apiKey.trim() || (connection.target === 'proxy' && serverKey ? 'server-key' : '');
-  return createKlingClient({ apiKey, baseUrl, maxRetries: 1 });
+  return createKlingClient({
+    apiKey,
+    baseUrl,
+    maxRetries: 1,
+    ...(connection.target === 'proxy' && proxyToken ? { fetch: withProxyToken(proxyToken) } : {}),
+  });
 }
