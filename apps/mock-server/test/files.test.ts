@@ -210,8 +210,7 @@ describe('served files', () => {
     for (const other of [
       'https://tempfile.aiquickdraw.com/x.mp4',
       `${mock.url}/files/results/${'0'.repeat(32)}.mp4`,
-      'https://example.com/abc/%',
-      `${mock.url}/files/%E0%A4%A`,
+      'http://127.0.0.1:99999/files/x.mp4', // a valid URI (RFC 3986) that no WHATWG parser takes
     ]) {
       const refused = await kie.call('POST', '/api/v1/common/download-url', { json: { url: other } });
       expect(refused.body).toEqual({
@@ -219,6 +218,11 @@ describe('served files', () => {
         msg: 'URL invalid (external file URLs not supported)',
         data: null,
       });
+    }
+    // A broken percent-encoding is not a URI at all.
+    for (const broken of ['https://example.com/abc/%', `${mock.url}/files/%E0%A4%A`]) {
+      const refused = await kie.call('POST', '/api/v1/common/download-url', { json: { url: broken } });
+      expect(refused.body).toEqual({ code: 422, msg: 'url: must be a valid URL', data: null });
     }
   });
 });

@@ -1,14 +1,72 @@
 /**
- * Compiles a schema of the spec into straight-line TypeScript (like ajv's standalone code), so the
- * client ships a few hundred bytes of checks instead of a JSON Schema interpreter and its schemas.
- * The messages are exactly those of src/json-schema.ts; a test compares the two on every rule.
+ * The contract's one validator: compiles every schema under `components.schemas` of the spec into
+ * straight-line TypeScript at `pnpm generate` (like ajv's standalone code), one `check<Name>`
+ * function per schema. A bundle that validates one body ships that body's few hundred bytes of
+ * checks, not an interpreter and its schemas.
+ *
+ * What the tests check (test/validator-parity.test.ts): on every row of the constraint tables and
+ * on fast-check values generated from the schemas, each compiled check gives the same verdict as
+ * ajv 8 (strict JSON Schema 2020-12, `multipleOfPrecision` for `cfg_scale`, ajv-formats' `uri` and
+ * `date-time`), and its issues name a field that ajv also names. The messages themselves are ours.
+ *
+ * Supported keywords are listed in ASSERTIONS; any other assertion keyword in the spec makes
+ * generation fail, so a constraint can never be skipped silently. Unknown object fields are
+ * allowed (kie.ai ignores them) unless a schema says `additionalProperties`.
  */
 
 const REF = '#/components/schemas/';
 const q = (value) => JSON.stringify(value);
 
-/** Returns the TypeScript source of `export function <exportName>(value): ValidationIssue[]`. */
-export function compileValidator(document, rootName, exportName) {
+/** Keywords that only annotate: they never make a value invalid. */
+const ANNOTATIONS = new Set([
+  'title',
+  'description',
+  'default',
+  'example',
+  'examples',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'contentMediaType',
+  'contentSchema',
+  'contentEncoding',
+  '$comment',
+  'discriminator',
+]);
+
+/** Keywords the compiled code enforces. */
+const ASSERTIONS = new Set([
+  '$ref',
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'type',
+  'const',
+  'enum',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'format',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'multipleOf',
+  'required',
+  'properties',
+  'additionalProperties',
+  'items',
+  'minItems',
+  'maxItems',
+]);
+
+const FORMATS = { uri: 'isUri', 'date-time': 'isDateTime' };
+
+/** `a string`, `an integer`, `null`: how a type is named in messages. */
+const typeName = (type) => (type === 'null' ? 'null' : `a${/^[aeiou]/.test(type) ? 'n' : ''} ${type}`);
+
+/** Returns the TypeScript source of the module: the runtime helpers and one `check<Name>` per schema. */
+export function compileValidators(document) {
   const schemas = document.components.schemas;
   const functions = new Map();
   const patterns = [];
@@ -20,17 +78,19 @@ export function compileValidator(document, rootName, exportName) {
   };
 
   const fnFor = (name) => {
+    if (!schemas[name]) {
+      throw new Error(`compileValidators: $ref to unknown schema "${name}"`);
+    }
     if (!functions.has(name)) {
       functions.set(name, null);
       functions.set(
         name,
-        `function schema${name}(v: unknown, p: string, out: Issue[]): void {\n${body(schemas[name], '  ')}}\n`,
+        `function schema${name}(v: unknown, p: string, out: Issue[]): void {\n${body(schemas[name], '  ', name)}}\n`,
       );
     }
     return `schema${name}`;
   };
 
-  const ANNOTATIONS = new Set(['description', 'title', 'example', 'examples', 'default', 'deprecated']);
   const onlyRef = (schema) => {
     const keys = Object.keys(schema).filter((key) => !ANNOTATIONS.has(key) && !key.startsWith('x-'));
     if (keys.length === 1 && keys[0] === '$ref') {
@@ -42,16 +102,48 @@ export function compileValidator(document, rootName, exportName) {
   };
 
   /** A schema checked in a closure of its own, so its type mismatch `return` stays local. */
-  const scoped = (schema, value, path, indent) => {
+  const scoped = (schema, value, path, indent, where) => {
     const ref = onlyRef(schema);
     if (ref) {
       return `${indent}${fnFor(ref.slice(REF.length))}(${value}, ${path}, out);\n`;
     }
-    return `${indent}((v: unknown, p: string) => {\n${body(schema, `${indent}  `)}${indent}})(${value}, ${path});\n`;
+    return `${indent}((v: unknown, p: string) => {\n${body(schema, `${indent}  `, where)}${indent}})(${value}, ${path});\n`;
   };
 
-  /** Code that appends the issues of `v` at path `p` to `out` (both in scope), in the interpreter's order. */
-  function body(schema, indent) {
+  /** Code that collects the issues of every alternative into `alternatives` (anyOf stops at a match). */
+  const alternativesCode = (list, indent, where, stopAtMatch) => {
+    let code = `${indent}const alternatives: Issue[][] = [];\n`;
+    list.forEach((alternative, index) => {
+      const guard = stopAtMatch ? 'alternatives.every((found) => found.length > 0)' : 'true';
+      code += `${indent}if (${guard}) {\n`;
+      code += `${indent}  const found: Issue[] = [];\n`;
+      code += `${indent}  alternatives.push(found);\n`;
+      code += `${indent}  ((out: Issue[]) => {\n`;
+      code += scoped(
+        alternative,
+        'v',
+        'p',
+        `${indent}    `,
+        `${where}.${stopAtMatch ? 'anyOf' : 'oneOf'}[${index}]`,
+      );
+      code += `${indent}  })(found);\n`;
+      code += `${indent}}\n`;
+    });
+    return code;
+  };
+
+  /** Code that appends the issues of `v` at path `p` to `out` (all three in scope). */
+  function body(schema, indent, where) {
+    for (const keyword of Object.keys(schema)) {
+      if (!keyword.startsWith('x-') && !ANNOTATIONS.has(keyword) && !ASSERTIONS.has(keyword)) {
+        throw new Error(
+          `compileValidators: ${where} uses keyword "${keyword}", which the validator does not enforce`,
+        );
+      }
+    }
+    if (schema.format !== undefined && !FORMATS[schema.format]) {
+      throw new Error(`compileValidators: ${where} uses format "${schema.format}", which is not supported`);
+    }
     const v = 'v';
     const p = 'p';
     let code = '';
@@ -62,36 +154,31 @@ export function compileValidator(document, rootName, exportName) {
     if (schema.$ref) {
       line(`${fnFor(schema.$ref.slice(REF.length))}(${v}, ${p}, out);`);
     }
-    for (const part of schema.allOf ?? []) {
-      code += scoped(part, 'v', 'p', indent);
-    }
+    schema.allOf?.forEach((part, index) => {
+      code += scoped(part, 'v', 'p', indent, `${where}.allOf[${index}]`);
+    });
     if (schema.anyOf) {
       // Alternatives are tried in order and the first that matches ends the search.
-      line('const alternatives: Issue[][] = [];');
-      for (const alternative of schema.anyOf) {
-        line('if (alternatives.every((found) => found.length > 0)) {');
-        line('  const found: Issue[] = [];');
-        line('  alternatives.push(found);');
-        line('  ((out: Issue[]) => {');
-        code += scoped(alternative, 'v', 'p', `${indent}    `);
-        line('  })(found);');
-        line('}');
-      }
-      line('pickAlternative(alternatives, p, out);');
+      line('{');
+      code += alternativesCode(schema.anyOf, `${indent}  `, where, true);
+      line('  pickAlternative(alternatives, p, out);');
+      line('}');
+    }
+    if (schema.oneOf) {
+      line('{');
+      code += alternativesCode(schema.oneOf, `${indent}  `, where, false);
+      line('  pickOne(alternatives, p, out);');
+      line('}');
     }
     const checks = [];
     const types =
       schema.type === undefined ? undefined : Array.isArray(schema.type) ? schema.type : [schema.type];
     if (types) {
       const test = types.map((type) => `is(${v}, ${q(type)})`).join(' || ');
+      // `duration: 5` reads better as "must be one of "5", "10"" than as "must be a string".
       const message = Array.isArray(schema.enum)
         ? add('enum', q(`must be one of ${schema.enum.map(q).join(', ')}`))
-        : add(
-            'type',
-            q(
-              `must be ${types.map((type) => (type === 'null' ? 'null' : `a${/^[aeiou]/.test(type) ? 'n' : ''} ${type}`)).join(' or ')}`,
-            ),
-          );
+        : add('type', q(`must be ${types.map(typeName).join(' or ')}`));
       checks.push(`if (!(${test})) {\n${indent}  ${message}\n${indent}  return;\n${indent}}`);
     }
     if (schema.const !== undefined) {
@@ -116,29 +203,32 @@ export function compileValidator(document, rootName, exportName) {
         `if (${v}.length > ${schema.maxLength} && chars(${v}) > ${schema.maxLength}) {\n${indent}    ${add('maxLength', `\`must be at most ${schema.maxLength} characters (got \${chars(${v})})\``)}\n${indent}  }`,
       );
     }
-    if (schema.format === 'uri' || schema.pattern) {
-      const format = schema.format === 'uri' ? `!isUri(${v})` : 'false';
+    if (schema.format !== undefined || schema.pattern !== undefined) {
+      const format = schema.format ? `!${FORMATS[schema.format]}(${v})` : 'false';
       const pattern = schema.pattern ? `!${regex(schema.pattern)}.test(${v})` : 'false';
+      const formatMessage =
+        schema.format === 'uri' ? 'must be a valid URL' : `must be a valid ${schema.format}`;
+      const patternMessage =
+        schema.format === 'uri' ? 'must be an http(s) URL' : `must match ${schema.pattern}`;
       strings.push(
-        `if (${format}) {\n${indent}    ${add('format', q('must be a valid URL'))}\n${indent}  } else if (${pattern}) {\n${indent}    ${add('pattern', q(schema.format === 'uri' ? 'must be an http(s) URL' : `must match ${schema.pattern}`))}\n${indent}  }`,
+        `if (${format}) {\n${indent}    ${add('format', q(formatMessage))}\n${indent}  } else if (${pattern}) {\n${indent}    ${add('pattern', q(patternMessage))}\n${indent}  }`,
       );
-    } else if (schema.format !== undefined) {
-      throw new Error(`compileValidator: format "${schema.format}" is not supported`);
     }
     if (strings.length > 0) {
       checks.push(`if (typeof ${v} === 'string') {\n${indent}  ${strings.join(`\n${indent}  `)}\n${indent}}`);
     }
     const numbers = [];
-    if (typeof schema.minimum === 'number') {
-      numbers.push(
-        `if (${v} < ${schema.minimum}) {\n${indent}    ${add('minimum', q(`must be >= ${schema.minimum}`))}\n${indent}  }`,
-      );
-    }
-    if (typeof schema.maximum === 'number') {
-      numbers.push(
-        `if (${v} > ${schema.maximum}) {\n${indent}    ${add('maximum', q(`must be <= ${schema.maximum}`))}\n${indent}  }`,
-      );
-    }
+    const bound = (keyword, operator, limit, words) => {
+      if (typeof limit === 'number') {
+        numbers.push(
+          `if (${v} ${operator} ${limit}) {\n${indent}    ${add(keyword, q(`must be ${words} ${limit}`))}\n${indent}  }`,
+        );
+      }
+    };
+    bound('minimum', '<', schema.minimum, '>=');
+    bound('maximum', '>', schema.maximum, '<=');
+    bound('exclusiveMinimum', '<=', schema.exclusiveMinimum, '>');
+    bound('exclusiveMaximum', '>=', schema.exclusiveMaximum, '<');
     if (typeof schema.multipleOf === 'number') {
       numbers.push(
         `if (!isMultiple(${v}, ${schema.multipleOf})) {\n${indent}    ${add('multipleOf', q(`must be a multiple of ${schema.multipleOf}`))}\n${indent}  }`,
@@ -147,34 +237,50 @@ export function compileValidator(document, rootName, exportName) {
     if (numbers.length > 0) {
       checks.push(`if (typeof ${v} === 'number') {\n${indent}  ${numbers.join(`\n${indent}  `)}\n${indent}}`);
     }
-    if (schema.required || schema.properties) {
+    const arrays = [];
+    if (typeof schema.minItems === 'number') {
+      arrays.push(
+        `if (${v}.length < ${schema.minItems}) {\n${indent}    ${add('minItems', q(`must have at least ${schema.minItems} item(s)`))}\n${indent}  }`,
+      );
+    }
+    if (typeof schema.maxItems === 'number') {
+      arrays.push(
+        `if (${v}.length > ${schema.maxItems}) {\n${indent}    ${add('maxItems', q(`must have at most ${schema.maxItems} item(s)`))}\n${indent}  }`,
+      );
+    }
+    if (schema.items) {
+      arrays.push(
+        `${v}.forEach((item, index) => {\n${scoped(schema.items, 'item', `\`\${${p}}[\${index}]\``, `${indent}    `, `${where}.items`)}${indent}  });`,
+      );
+    }
+    if (arrays.length > 0) {
+      checks.push(`if (Array.isArray(${v})) {\n${indent}  ${arrays.join(`\n${indent}  `)}\n${indent}}`);
+    }
+    if (schema.required || schema.properties || schema.additionalProperties !== undefined) {
       const object = [];
       for (const name of schema.required ?? []) {
         object.push(
           `if (o[${q(name)}] === undefined) {\n${indent}    ${add('required', q('is required'), `at(${p}, ${q(name)})`)}\n${indent}  }`,
         );
       }
+      const known = Object.keys(schema.properties ?? {});
       for (const [name, child] of Object.entries(schema.properties ?? {})) {
         object.push(
-          `if (o[${q(name)}] !== undefined) {\n${scoped(child, `o[${q(name)}]`, `at(p, ${q(name)})`, `${indent}    `)}${indent}  }`,
+          `if (o[${q(name)}] !== undefined) {\n${scoped(child, `o[${q(name)}]`, `at(p, ${q(name)})`, `${indent}    `, `${where}.properties.${name}`)}${indent}  }`,
+        );
+      }
+      if (schema.additionalProperties === false) {
+        object.push(
+          `for (const key of Object.keys(o)) {\n${indent}    if (!${q(known)}.includes(key)) {\n${indent}      ${add('additionalProperties', q('is not allowed'), `at(${p}, key)`)}\n${indent}    }\n${indent}  }`,
+        );
+      } else if (typeof schema.additionalProperties === 'object') {
+        object.push(
+          `for (const key of Object.keys(o)) {\n${indent}    if (!${q(known)}.includes(key)) {\n${scoped(schema.additionalProperties, 'o[key]', `at(${p}, key)`, `${indent}      `, `${where}.additionalProperties`)}${indent}    }\n${indent}  }`,
         );
       }
       checks.push(
         `if (is(${v}, 'object')) {\n${indent}  const o = ${v} as Record<string, unknown>;\n${indent}  ${object.join(`\n${indent}  `)}\n${indent}}`,
       );
-    }
-    for (const keyword of [
-      'items',
-      'minItems',
-      'oneOf',
-      'additionalProperties',
-      'exclusiveMinimum',
-      'exclusiveMaximum',
-      'maxItems',
-    ]) {
-      if (schema[keyword] !== undefined) {
-        throw new Error(`compileValidator: keyword "${keyword}" is not supported`);
-      }
     }
     if (checks.length > 0) {
       code += `${indent}${checks.join(`\n${indent}`)}\n`;
@@ -182,36 +288,55 @@ export function compileValidator(document, rootName, exportName) {
     return code;
   }
 
-  fnFor(rootName);
+  const names = Object.keys(schemas);
+  for (const name of names) {
+    fnFor(name);
+  }
   // Schemas with the same rules (HttpUrl and ImageUrl) compile to the same body: keep one function.
+  const aliases = new Map();
   const bodies = new Map();
   for (const [name, source] of functions) {
-    const body = source.slice(source.indexOf('{'));
-    const twin = bodies.get(body);
+    const text = source.slice(source.indexOf('{'));
+    const twin = bodies.get(text);
     if (twin) {
+      aliases.set(name, twin);
       functions.delete(name);
-      for (const [other, text] of functions) {
-        functions.set(other, text.replaceAll(`schema${name}(`, `schema${twin}(`));
+      for (const [other, otherText] of functions) {
+        functions.set(other, otherText.replaceAll(`schema${name}(`, `schema${twin}(`));
       }
     } else {
-      bodies.set(body, name);
+      bodies.set(text, name);
     }
   }
+  const target = (name) => {
+    let current = name;
+    while (aliases.has(current)) {
+      current = aliases.get(current);
+    }
+    return current;
+  };
   const constants = patterns
-    .map((pattern, index) => `const PATTERN_${index} = new RegExp(${q(pattern)}, 'u');\n`)
+    .map((pattern, index) => `const PATTERN_${index} = /* @__PURE__ */ new RegExp(${q(pattern)}, 'u');\n`)
     .join('');
-  return `${RUNTIME}${constants}
-/** Checks a value against \`${rootName}\` of the spec; the issues in the order of src/json-schema.ts. */
-export function ${exportName}(value: unknown): Issue[] {
+  const exports = names
+    .map(
+      (
+        name,
+      ) => `/** Checks a value against \`${name}\` of the spec: the issues found, none when it is valid. */
+export function check${name}(value: unknown): Issue[] {
   const out: Issue[] = [];
-  schema${rootName}(value, '', out);
+  schema${target(name)}(value, '', out);
   return out;
 }
-
+`,
+    )
+    .join('\n');
+  return `${RUNTIME}${constants}
+${exports}
 ${[...functions.values()].join('\n')}`;
 }
 
-const RUNTIME = `import type { ValidationIssue as Issue } from '../json-schema';
+const RUNTIME = `import type { ValidationIssue as Issue } from '../validation';
 
 const is = (value: unknown, type: string): boolean =>
   type === 'null'
@@ -234,17 +359,43 @@ const add = (out: Issue[], path: string, keyword: string, message: string): void
   out.push({ path, keyword, message });
 };
 const at = (path: string, key: string): string => (path ? \`\${path}.\${key}\` : key);
+// Tolerates binary floating point: 0.3 / 0.1 is 2.9999999999999996.
 const isMultiple = (value: number, step: number): boolean => Math.abs(value / step - Math.round(value / step)) <= 1e-9;
-function isUri(text: string): boolean {
-  if (typeof URL.canParse === 'function') {
-    return URL.canParse(text);
-  }
-  try {
-    return Boolean(new URL(text));
-  } catch {
+// RFC 3986 absolute URI, the \`uri\` format of JSON Schema: the expression of ajv-formats 3 (MIT).
+const URI =
+  /^(?:[a-z][a-z0-9+\\-.]*:)(?:\\/?\\/(?:(?:[a-z0-9\\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\\d|[01]?\\d\\d?)\\.){3}(?:25[0-5]|2[0-4]\\d|[01]?\\d\\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\\.[a-z0-9\\-._~!$&'()*+,;=:]+)\\]|(?:(?:25[0-5]|2[0-4]\\d|[01]?\\d\\d?)\\.){3}(?:25[0-5]|2[0-4]\\d|[01]?\\d\\d?)|(?:[a-z0-9\\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\\d*)?(?:\\/(?:[a-z0-9\\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\\/(?:(?:[a-z0-9\\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\\/(?:[a-z0-9\\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\\/(?:[a-z0-9\\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\\?(?:[a-z0-9\\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
+const isUri = (text: string): boolean => /\\/|:/.test(text) && URI.test(text);
+// RFC 3339 date-time, the \`date-time\` format of JSON Schema: a real calendar date and time, with a
+// time zone; a leap second only at 23:59 UTC.
+const DATE = /^(\\d{4})-(\\d{2})-(\\d{2})$/;
+const TIME = /^(\\d{2}):(\\d{2}):(\\d{2}(?:\\.\\d+)?)(z|([+-])(\\d{2})(?::?(\\d{2}))?)?$/i;
+function isDateTime(text: string): boolean {
+  const [date, time, ...rest] = text.split(/t|\\s/i);
+  const d = DATE.exec(date ?? '');
+  const t = TIME.exec(time ?? '');
+  if (rest.length > 0 || !d || !t || !t[4]) {
     return false;
   }
+  const [year, month, day] = [Number(d[1]), Number(d[2]), Number(d[3])];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+  if (day < 1 || day > days) {
+    return false;
+  }
+  const [hour, minute, second] = [Number(t[1]), Number(t[2]), Number(t[3])];
+  const sign = t[5] === '-' ? -1 : 1;
+  const [zoneHour, zoneMinute] = [Number(t[6] ?? 0), Number(t[7] ?? 0)];
+  if (zoneHour > 23 || zoneMinute > 59) {
+    return false;
+  }
+  if (hour <= 23 && minute <= 59 && second < 60) {
+    return true;
+  }
+  const utcMinute = minute - zoneMinute * sign;
+  const utcHour = hour - zoneHour * sign - (utcMinute < 0 ? 1 : 0);
+  return (utcHour === 23 || utcHour === -1) && (utcMinute === 59 || utcMinute === -1) && second < 61;
 }
+/** anyOf: the one alternative the value got furthest in (not a mere type mismatch), else all of them. */
 function pickAlternative(outcomes: Issue[][], path: string, out: Issue[]): void {
   if (outcomes.some((found) => found.length === 0)) {
     return;
@@ -256,5 +407,14 @@ function pickAlternative(outcomes: Issue[][], path: string, out: Issue[]): void 
   }
   const reasons = outcomes.map((found) => found.map((issue) => issue.message).join(' and '));
   out.push({ path, keyword: 'anyOf', message: [...new Set(reasons)].join(', or ') });
+}
+/** oneOf: as anyOf when nothing matches; an issue of its own when more than one does. */
+function pickOne(outcomes: Issue[][], path: string, out: Issue[]): void {
+  const matches = outcomes.filter((found) => found.length === 0).length;
+  if (matches > 1) {
+    out.push({ path, keyword: 'oneOf', message: \`must match exactly one alternative (matched \${matches})\` });
+  } else if (matches === 0) {
+    pickAlternative(outcomes, path, out);
+  }
 }
 `;

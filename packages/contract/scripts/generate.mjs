@@ -4,7 +4,7 @@
  *   openapi.ts      openapi-typescript types (`paths`, `components`, `webhooks`, `operations`)
  *   hey-api/*.gen.ts  @hey-api/openapi-ts zod validators and JSON Schemas
  *   spec.ts         the OpenAPI document itself as a JS object
- *   check-create-task-request.ts  the createTask rules compiled to plain code (for small bundles)
+ *   validators.ts   every schema's rules compiled to plain code, one check<Name> each (small bundles)
  *   servers.ts      kie.ai's two servers, which paths the upload server answers, every operation
  *
  * `--check` regenerates into a temporary folder and compares with what is committed (the git
@@ -27,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient } from '@hey-api/openapi-ts';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
-import { compileValidator } from './compile-validator.mjs';
+import { compileValidators } from './compile-validator.mjs';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const specFlag = process.argv.indexOf('--spec');
@@ -96,9 +96,8 @@ async function generate(outDir) {
   writeFileSync(join(outDir, 'servers.ts'), header('scripts/generate.mjs') + serversModule(document));
 
   writeFileSync(
-    join(outDir, 'check-create-task-request.ts'),
-    header('scripts/compile-validator.mjs') +
-      compileValidator(document, 'CreateTaskRequest', 'checkCreateTaskRequest'),
+    join(outDir, 'validators.ts'),
+    header('scripts/compile-validator.mjs') + compileValidators(document),
   );
 
   await createClient({

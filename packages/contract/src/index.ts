@@ -54,7 +54,7 @@ export type FileUploadResult = Schemas['FileUploadResult'];
 export type KlingModel = Schemas['KlingModel'];
 
 export { spec } from './generated/spec';
-export type { JsonSchema, ValidationIssue, ValidationResult } from './json-schema';
+
 export {
   finalTaskStates,
   isFinalTaskState,
@@ -74,21 +74,25 @@ export {
   API_SERVER_URL,
   findOperation,
   isUploadPath,
+  OPERATIONS,
   type Operation,
   type OperationId,
-  OPERATIONS,
   UPLOAD_PATHS,
   UPLOAD_SERVER_URL,
 } from './servers';
-export { validateCreateTaskRequest } from './validate-create-task';
 export {
-  assertAllSchemasSupported,
   formatIssues,
+  type JsonSchema,
+  type ValidationIssue,
+  type ValidationResult,
+  type Validator,
+} from './validation';
+export {
   jsonSchemaOf,
   type SchemaName,
-  type Validator,
   validateBase64UploadRequest,
   validateCallbackPayload,
+  validateCreateTaskRequest,
   validateDownloadUrlRequest,
   validateErrorEnvelope,
   validateKlingV21ProInput,

@@ -1,22 +1,22 @@
 /**
- * Validators for the contract's named schemas, compiled from the JSON Schemas that
- * @hey-api/openapi-ts generates from `spec/kling.yaml`. No limit is written here.
+ * Validators for the contract's named schemas: the checks compiled from the spec at `pnpm generate`
+ * (scripts/compile-validator.mjs, one function per schema), typed. No limit is written here, and a
+ * bundle keeps only the checks it imports.
  */
 import * as generatedSchemas from './generated/hey-api/schemas.gen';
 import type { components } from './generated/openapi';
+import * as checks from './generated/validators';
 import {
-  assertSupportedKeywords,
-  collectIssues,
   type JsonSchema,
   type ValidationIssue,
   type ValidationResult,
-} from './json-schema';
+  type Validator,
+  validatorOf,
+} from './validation';
 
 type Schemas = components['schemas'];
 /** The name of a schema under `components.schemas` in the spec. */
 export type SchemaName = keyof Schemas;
-
-const REF_PREFIX = '#/components/schemas/';
 
 /** The JSON Schema of a named component, as generated (with `$ref`s to other components). */
 export function jsonSchemaOf(name: SchemaName): JsonSchema {
@@ -27,53 +27,48 @@ export function jsonSchemaOf(name: SchemaName): JsonSchema {
   return schema;
 }
 
-function resolveRef(ref: string): JsonSchema {
-  if (!ref.startsWith(REF_PREFIX)) {
-    throw new Error(`Unsupported $ref "${ref}"`);
-  }
-  return jsonSchemaOf(ref.slice(REF_PREFIX.length) as SchemaName);
-}
-
-/** Throws unless every generated schema uses only keywords the validator enforces (checked by the tests). */
-export function assertAllSchemasSupported(): void {
-  for (const [exportName, schema] of Object.entries(generatedSchemas)) {
-    assertSupportedKeywords(schema as JsonSchema, exportName);
-  }
-}
-
-/** Formats issues as one line each: `input.prompt: must be at most 5000 characters`. */
-export function formatIssues(issues: readonly ValidationIssue[]): string {
-  return issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
-}
-
-/** Validates a value against the named schema of the spec. */
+/** Validates a value against the named schema of the spec (keeps every check in a bundle: prefer the named validators). */
 export function validateSchema<N extends SchemaName>(name: N, value: unknown): ValidationResult<Schemas[N]> {
-  const issues: ValidationIssue[] = [];
-  collectIssues(jsonSchemaOf(name), value, resolveRef, '', issues);
-  return issues.length === 0 ? { ok: true, value: value as Schemas[N] } : { ok: false, issues };
+  const check = (checks as Record<string, ((value: unknown) => ValidationIssue[]) | undefined>)[
+    `check${name}`
+  ];
+  if (!check) {
+    throw new Error(`No compiled validator for "${name}"`);
+  }
+  return validatorOf<Schemas[N]>(check)(value);
 }
 
-/** A validator bound to one schema of the spec. */
-export type Validator<T> = (value: unknown) => ValidationResult<T>;
-
-const bind =
-  <N extends SchemaName>(name: N): Validator<Schemas[N]> =>
-  (value) =>
-    validateSchema(name, value);
-
+/** The createTask body: model, callBackUrl and every input limit. */
+export const validateCreateTaskRequest: Validator<Schemas['CreateTaskRequest']> = /* @__PURE__ */ validatorOf(
+  checks.checkCreateTaskRequest,
+);
 /** The `input` object of a createTask body alone. */
-export const validateKlingV21ProInput = bind('KlingV21ProInput');
+export const validateKlingV21ProInput: Validator<Schemas['KlingV21ProInput']> = /* @__PURE__ */ validatorOf(
+  checks.checkKlingV21ProInput,
+);
 /** A recordInfo record (`data` of a successful recordInfo answer). */
-export const validateTaskRecord = bind('TaskRecord');
+export const validateTaskRecord: Validator<Schemas['TaskRecord']> = /* @__PURE__ */ validatorOf(
+  checks.checkTaskRecord,
+);
 /** The decoded `resultJson` of a success record. */
-export const validateTaskResult = bind('TaskResult');
+export const validateTaskResult: Validator<Schemas['TaskResult']> = /* @__PURE__ */ validatorOf(
+  checks.checkTaskResult,
+);
 /** The body kie.ai POSTs to `callBackUrl`. */
-export const validateCallbackPayload = bind('CallbackPayload');
+export const validateCallbackPayload: Validator<Schemas['CallbackPayload']> = /* @__PURE__ */ validatorOf(
+  checks.checkCallbackPayload,
+);
 /** The download-url request body. */
-export const validateDownloadUrlRequest = bind('DownloadUrlRequest');
+export const validateDownloadUrlRequest: Validator<Schemas['DownloadUrlRequest']> =
+  /* @__PURE__ */ validatorOf(checks.checkDownloadUrlRequest);
 /** The base64 upload request body. */
-export const validateBase64UploadRequest = bind('Base64UploadRequest');
+export const validateBase64UploadRequest: Validator<Schemas['Base64UploadRequest']> =
+  /* @__PURE__ */ validatorOf(checks.checkBase64UploadRequest);
 /** The URL upload request body. */
-export const validateUrlUploadRequest = bind('UrlUploadRequest');
+export const validateUrlUploadRequest: Validator<Schemas['UrlUploadRequest']> = /* @__PURE__ */ validatorOf(
+  checks.checkUrlUploadRequest,
+);
 /** Any of the API's `{code, msg, data}` error envelopes. */
-export const validateErrorEnvelope = bind('ErrorEnvelope');
+export const validateErrorEnvelope: Validator<Schemas['ErrorEnvelope']> = /* @__PURE__ */ validatorOf(
+  checks.checkErrorEnvelope,
+);

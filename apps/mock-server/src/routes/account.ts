@@ -40,9 +40,10 @@ export function accountRoutes(app: Express, state: MockState): void {
         sendEnvelope(res, 422, { msg: formatIssues(result.issues), mirror: mirror() });
         return;
       }
-      const url = new URL(result.value.url);
-      const path = mockFilePath(state, url);
-      if (path === undefined || !lookupFile(state, path)) {
+      // RFC 3986 (the spec's `uri`) admits a few URLs the WHATWG parser does not (a port over 65535).
+      const url = URL.canParse(result.value.url) ? new URL(result.value.url) : undefined;
+      const path = url && mockFilePath(state, url);
+      if (!url || path === undefined || !lookupFile(state, path)) {
         sendEnvelope(res, 422, { msg: 'URL invalid (external file URLs not supported)', mirror: mirror() });
         return;
       }
