@@ -1,5 +1,6 @@
 /** Options of the mock server, shared by the CLI and `startMockServer()`. */
 import { randomBytes } from 'node:crypto';
+import { CALLBACK_DELIVERY } from '@kling-kit/contract';
 import { isLoopbackHost } from './http/admin-guard';
 import type { AddressRule } from './state/outbound';
 import type { Timing } from './state/timing';
@@ -134,7 +135,7 @@ export function resolveOptions(options: MockServerOptions = {}): ResolvedOptions
     httpStatusMirror: options.httpStatusMirror ?? false,
     taskTtlMs: options.taskTtlMs ?? 86_400_000,
     uploadTtlMs: options.uploadTtlMs ?? 259_200_000,
-    callbackTimeoutMs: options.callbackTimeoutMs ?? 15_000,
+    callbackTimeoutMs: options.callbackTimeoutMs ?? CALLBACK_DELIVERY.timeoutMs,
     publicUrl: options.publicUrl,
     allowExternalFetch: options.allowExternalFetch ?? false,
     loopbackOnly: options.loopbackOnly ?? false,

@@ -1,6 +1,6 @@
 /** The playground page: connection, request form, task, code and history. */
 import type { KlingClient } from '@kling-kit/client';
-import type { CreateTaskRequest } from '@kling-kit/contract';
+import { type CreateTaskRequest, KLING_MODEL } from '@kling-kit/contract';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ConnectionPanel } from './components/connection-panel';
 import { CopyCode } from './components/copy-code';
@@ -135,7 +135,7 @@ export function App() {
       <header className="page-header">
         <h1>Kling v2.1 Pro playground</h1>
         <p>
-          Image to video with kie.ai's <code>kling/v2-1-pro</code>, against the offline mock by default.{' '}
+          Image to video with kie.ai's <code>{KLING_MODEL}</code>, against the offline mock by default.{' '}
           <a href="/reference">API reference</a>
         </p>
       </header>

@@ -6,6 +6,7 @@ import {
   KLING_MODEL,
   type KlingModel,
   type KlingV21ProInput,
+  POLL_SCHEDULE,
   type paths,
   type TaskRecord,
   UPLOAD_SERVER_URL,
@@ -183,7 +184,7 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
     );
   const waitDeps: WaitDeps = {
     getTask,
-    scheduler: new PollScheduler(options.maxPollsPerSecond ?? 8),
+    scheduler: new PollScheduler(options.maxPollsPerSecond ?? POLL_SCHEDULE.maxPollsPerSecond),
     hooks: settings.hooks,
   };
 

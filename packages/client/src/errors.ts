@@ -5,6 +5,7 @@
  * and what the client passes on from elsewhere (a fetch's error and its causes, a server's message)
  * is copied with the key masked.
  */
+import { type ErrorClassName, errorClassOf } from '@kling-kit/contract';
 import type { Task } from './task';
 
 /** Base class of every error this package throws. */
@@ -42,7 +43,22 @@ export class KlingApiError extends KlingError {
     info: RequestInfo & { retryAfterSec?: number } = {},
   ) {
     super(`kie.ai${info.request ? ` ${info.request}` : ''} answered code ${code}${msg ? `: ${msg}` : ''}`);
-    Object.assign(this, info, { code, status, msg });
+    this.code = code;
+    this.status = status;
+    this.msg = msg;
+    // Optional fields are set only when known, so an error shows no `undefined` keys.
+    if (info.request !== undefined) {
+      this.request = info.request;
+    }
+    if (info.requestId !== undefined) {
+      this.requestId = info.requestId;
+    }
+    if (info.taskId !== undefined) {
+      this.taskId = info.taskId;
+    }
+    if (info.retryAfterSec !== undefined) {
+      this.retryAfterSec = info.retryAfterSec;
+    }
   }
 }
 
@@ -91,18 +107,19 @@ export class FeatureDisabledError extends KlingApiError {
   override name = 'FeatureDisabledError';
 }
 
-const BY_CODE: Readonly<Record<number, typeof KlingApiError>> = {
-  400: BadRequestError,
-  401: AuthenticationError,
-  402: InsufficientCreditsError,
-  404: NotFoundError,
-  422: ValidationError,
-  429: RateLimitError,
-  433: SubKeyLimitError,
-  455: ServiceUnavailableError,
-  500: ServerError,
-  501: GenerationFailedError,
-  505: FeatureDisabledError,
+/** A class for every error class the spec names (`x-enum-error-classes`): a missing one fails to compile. */
+const CLASSES: Readonly<Record<ErrorClassName, typeof KlingApiError>> = {
+  BadRequestError,
+  AuthenticationError,
+  InsufficientCreditsError,
+  NotFoundError,
+  ValidationError,
+  RateLimitError,
+  SubKeyLimitError,
+  ServiceUnavailableError,
+  ServerError,
+  GenerationFailedError,
+  FeatureDisabledError,
 };
 
 /** The error class of an envelope code. */
@@ -112,7 +129,8 @@ export function apiError(
   msg: string,
   info: RequestInfo & { retryAfterSec?: number } = {},
 ): KlingApiError {
-  const ErrorClass = BY_CODE[code] ?? (code >= 500 ? ServerError : KlingApiError);
+  const name = errorClassOf(code);
+  const ErrorClass = name ? CLASSES[name] : code >= 500 ? ServerError : KlingApiError;
   return new ErrorClass(code, status, msg, info);
 }
 
@@ -123,7 +141,7 @@ export class KlingInputError extends KlingError {
   declare readonly issues: readonly { path: string; keyword: string; message: string }[];
   constructor(message: string, issues: KlingInputError['issues']) {
     super(message);
-    Object.assign(this, { issues });
+    this.issues = issues;
   }
 }
 
@@ -134,7 +152,7 @@ export class KlingResponseError extends KlingError {
   declare readonly status: number;
   constructor(message: string, status: number) {
     super(message);
-    Object.assign(this, { status });
+    this.status = status;
   }
 }
 
@@ -143,8 +161,8 @@ export class KlingConnectionError extends KlingError {
   override name = 'KlingConnectionError';
 }
 
-/** One request took longer than `timeoutMs`. */
-export class KlingTimeoutError extends KlingError {
+/** One request took longer than `timeoutMs`: a connection error whose request was sent (as openai-node's). */
+export class KlingTimeoutError extends KlingConnectionError {
   override name = 'KlingTimeoutError';
 }
 
@@ -172,7 +190,10 @@ export class TaskFailedError extends KlingError {
 
   constructor(task: Task) {
     super(`Task ${task.taskId} failed (${task.failCode}): ${task.failMsg}`);
-    Object.assign(this, { task, taskId: task.taskId, failCode: task.failCode, failMsg: task.failMsg });
+    this.task = task;
+    this.taskId = task.taskId;
+    this.failCode = task.failCode;
+    this.failMsg = task.failMsg;
   }
 }
 
@@ -187,7 +208,11 @@ export class WaitTimeoutError extends KlingError {
     super(
       `Stopped waiting for task ${taskId} after ${timeoutMs} ms (last state: ${lastState}); it keeps running`,
     );
-    Object.assign(this, { taskId, timeoutMs, lastState });
+    this.taskId = taskId;
+    this.timeoutMs = timeoutMs;
+    if (lastState !== undefined) {
+      this.lastState = lastState;
+    }
   }
 }
 
@@ -197,7 +222,7 @@ export class CallbackVerificationError extends KlingError {
   declare readonly reason: 'missing-signature' | 'bad-signature' | 'stale-timestamp' | 'invalid-body';
   constructor(message: string, reason: CallbackVerificationError['reason']) {
     super(message);
-    Object.assign(this, { reason });
+    this.reason = reason;
   }
 }
 

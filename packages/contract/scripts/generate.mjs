@@ -5,6 +5,7 @@
  *   hey-api/*.gen.ts  @hey-api/openapi-ts zod validators and JSON Schemas
  *   spec.ts         the OpenAPI document itself as a JS object
  *   validators.ts   every schema's rules compiled to plain code, one check<Name> each (small bundles)
+ *   facts.ts        rate limits, poll schedule, link life, final states, what each code means
  *   servers.ts      kie.ai's two servers, which paths the upload server answers, every operation
  *
  * `--check` regenerates into a temporary folder and compares with what is committed (the git
@@ -79,6 +80,78 @@ export const OPERATIONS = ${JSON.stringify(operations, null, 2)} as const;
 `;
 }
 
+/**
+ * The facts of the spec's `x-` extensions that code needs as values: rate limits and the poll
+ * schedule per operation, the download link's life, the final task states, and what each business
+ * code means to a client (its error class, whether a retry may pass). Checked against the enums.
+ */
+function factsModule(document) {
+  const operations = Object.values(document.paths).flatMap((item) =>
+    ['get', 'post', 'put', 'patch', 'delete'].filter((method) => item[method]).map((method) => item[method]),
+  );
+  const byId = (id) => {
+    const operation = operations.find((candidate) => candidate.operationId === id);
+    if (!operation) {
+      throw new Error(`spec: no operation ${id}`);
+    }
+    return operation;
+  };
+  const strip = ({ description: _description, ...rest }) => rest;
+  const rateLimits = Object.fromEntries(
+    operations
+      .filter((operation) => operation['x-rate-limit'])
+      .map((operation) => [operation.operationId, strip(operation['x-rate-limit'])]),
+  );
+  const pollSchedule = byId('getTaskRecord')['x-poll-schedule'];
+  const downloadTimeoutMs = byId('uploadFileFromUrl')['x-download-timeout-ms'];
+  const delivery = Object.values(document.components.pathItems ?? {}).find(
+    (item) => item.post?.['x-delivery'],
+  )?.post['x-delivery'];
+  const linkTtlMs = byId('getDownloadUrl')['x-link-ttl-ms'];
+  const { TaskState, ResponseCode } = document.components.schemas;
+  const finalStates = TaskState['x-final-states'];
+  const classes = ResponseCode['x-enum-error-classes'];
+  const transient = ResponseCode['x-enum-transient'];
+  if (!pollSchedule || typeof linkTtlMs !== 'number' || typeof downloadTimeoutMs !== 'number' || !delivery) {
+    throw new Error(
+      'spec: needs x-poll-schedule (getTaskRecord), x-link-ttl-ms (getDownloadUrl), x-download-timeout-ms (uploadFileFromUrl) and x-delivery (the callback)',
+    );
+  }
+  if (!finalStates?.every((state) => TaskState.enum.includes(state))) {
+    throw new Error('spec: TaskState x-final-states must list states of its enum');
+  }
+  if (classes?.length !== ResponseCode.enum.length || transient?.length !== ResponseCode.enum.length) {
+    throw new Error('spec: ResponseCode needs x-enum-error-classes and x-enum-transient, one per code');
+  }
+  const codes = ResponseCode.enum.map((code, index) => ({
+    code,
+    errorClass: classes[index],
+    transient: transient[index],
+  }));
+  return `
+/** kie.ai's rate limits by operation (\`x-rate-limit\`): at most \`limit\` calls in any \`windowMs\`, per account or per key. */
+export const RATE_LIMITS = ${JSON.stringify(rateLimits, null, 2)} as const;
+
+/** How clients space the polls of one task (recordInfo's \`x-poll-schedule\`). */
+export const POLL_SCHEDULE = ${JSON.stringify(strip(pollSchedule), null, 2)} as const;
+
+/** How long a download-url link stays valid, in ms (\`x-link-ttl-ms\`). */
+export const DOWNLOAD_LINK_TTL_MS = ${linkTtlMs};
+
+/** How long kie.ai's URL upload waits for the file, in ms (\`x-download-timeout-ms\`). */
+export const URL_UPLOAD_TIMEOUT_MS = ${downloadTimeoutMs};
+
+/** How kie.ai delivers a callback: its timeout and how many times it retries (\`x-delivery\`). */
+export const CALLBACK_DELIVERY = ${JSON.stringify(strip(delivery), null, 2)} as const;
+
+/** The states a task never leaves (TaskState's \`x-final-states\`). */
+export const FINAL_TASK_STATES = ${JSON.stringify(finalStates)} as const;
+
+/** Each business code with the client's error class for it and whether a retry may pass. */
+export const RESPONSE_CODE_FACTS = ${JSON.stringify(codes, null, 2)} as const;
+`;
+}
+
 async function generate(outDir) {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -94,6 +167,7 @@ async function generate(outDir) {
   );
 
   writeFileSync(join(outDir, 'servers.ts'), header('scripts/generate.mjs') + serversModule(document));
+  writeFileSync(join(outDir, 'facts.ts'), header('scripts/generate.mjs') + factsModule(document));
 
   writeFileSync(
     join(outDir, 'validators.ts'),

@@ -53,6 +53,16 @@ export type FileUploadResult = Schemas['FileUploadResult'];
 /** The model id enum. */
 export type KlingModel = Schemas['KlingModel'];
 
+export { type ErrorClassName, errorClassOf, isTransientCode } from './code-facts';
+export {
+  CALLBACK_DELIVERY,
+  DOWNLOAD_LINK_TTL_MS,
+  FINAL_TASK_STATES,
+  POLL_SCHEDULE,
+  RATE_LIMITS,
+  RESPONSE_CODE_FACTS,
+  URL_UPLOAD_TIMEOUT_MS,
+} from './generated/facts';
 export { spec } from './generated/spec';
 
 export {

@@ -1,10 +1,9 @@
 /** Credit balance and download-url. */
-import { formatIssues, validateDownloadUrlRequest } from '@kling-kit/contract';
+import { DOWNLOAD_LINK_TTL_MS, formatIssues, validateDownloadUrlRequest } from '@kling-kit/contract';
 import type { Express } from 'express';
 import { sendEnvelope } from '../http/envelope';
 import { jsonBody } from '../http/json-body';
 import { type OperationLocals, operationSteps } from '../http/operation';
-import { DOWNLOAD_LINK_TTL_MS } from '../state/files';
 import type { MockState } from '../state/mock-state';
 import { lookupFile } from './files';
 

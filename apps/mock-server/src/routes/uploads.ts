@@ -7,6 +7,7 @@
 import { pipeline } from 'node:stream';
 import {
   formatIssues,
+  URL_UPLOAD_TIMEOUT_MS,
   type ValidationIssue,
   validateBase64UploadRequest,
   validateSchema,
@@ -22,8 +23,6 @@ import { checkImage, extensionOf, MAX_IMAGE_BYTES } from '../state/images';
 import type { MockState } from '../state/mock-state';
 import { type GuardedResponse, guardedGet } from '../state/outbound';
 
-/** kie.ai's URL upload gives up after 30 s. */
-const URL_FETCH_TIMEOUT_MS = 30_000;
 const BASE64_BODY_LIMIT = Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 64 * 1024;
 
 /** kie.ai's wording: `Missing required parameter: uploadPath`, else the field and the rule. */
@@ -203,7 +202,7 @@ export function uploadRoutes(app: Express, state: MockState): void {
       try {
         const download = await guardedGet(new URL(fileUrl), {
           rule: state.settings.fetchRule,
-          signal: AbortSignal.timeout(URL_FETCH_TIMEOUT_MS),
+          signal: AbortSignal.timeout(URL_UPLOAD_TIMEOUT_MS),
         });
         bytes = await readLimited(download, MAX_IMAGE_BYTES);
       } catch {

@@ -3,11 +3,12 @@
  * everything that leaves the process (logs, admin answers) names an account by a hash.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { RATE_LIMITS } from '@kling-kit/contract';
 import { SlidingWindowLimiter } from './rate-limiter';
 
-/** kie.ai's limits: 20 new tasks per 10 s per account, 10 recordInfo queries per second per key. */
-export const CREATE_LIMIT = { limit: 20, windowMs: 10_000 } as const;
-export const QUERY_LIMIT = { limit: 10, windowMs: 1_000 } as const;
+/** kie.ai's limits, from the spec's `x-rate-limit`: new tasks per account, recordInfo queries per key. */
+export const CREATE_LIMIT = RATE_LIMITS.createTask;
+export const QUERY_LIMIT = RATE_LIMITS.getTaskRecord;
 
 /** One account of the mock. */
 export interface Account {

@@ -17,9 +17,6 @@ export interface StoredFile {
   readonly expiresAt: number;
 }
 
-/** download-url links live 20 minutes (kie.ai's documented validity). */
-export const DOWNLOAD_LINK_TTL_MS = 20 * 60 * 1000;
-
 const fixturesDir = (): string => {
   // src/state/files.ts in development, dist/index.js once built: fixtures/ sits at the package root.
   let dir = dirname(fileURLToPath(import.meta.url));

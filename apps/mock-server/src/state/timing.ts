@@ -1,5 +1,5 @@
 /** How long a task spends in each state: the `--timing` profiles. */
-import type { Duration } from '@kling-kit/contract';
+import { CALLBACK_DELIVERY, type Duration } from '@kling-kit/contract';
 import type { Random } from './random';
 
 /** Fixed per-state durations in milliseconds. */
@@ -68,7 +68,14 @@ export function planStateDurations(timing: Timing, duration: Duration, random: R
   return timing;
 }
 
-/** Delays before each callback retry (there are as many retries as entries). */
+/**
+ * Delays before each callback retry: as many retries as kie.ai makes (the spec's `x-delivery`).
+ * kie.ai does not document its backoff; these steps are the mock's (the last one repeats).
+ */
 export function callbackRetryDelays(timing: Timing): readonly number[] {
-  return timing === 'realistic' ? [5_000, 30_000, 120_000] : [100, 300, 900];
+  const steps = timing === 'realistic' ? [5_000, 30_000, 120_000] : [100, 300, 900];
+  return Array.from(
+    { length: CALLBACK_DELIVERY.maxRetries },
+    (_, retry) => steps[Math.min(retry, steps.length - 1)] as number,
+  );
 }

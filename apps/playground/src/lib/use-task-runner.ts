@@ -3,7 +3,7 @@
  * resume following a task from the history. One task at a time; a new one cancels the old wait.
  */
 import type { KlingClient, PollDelay, Task } from '@kling-kit/client';
-import type { CreateTaskRequest, TaskState } from '@kling-kit/contract';
+import { type CreateTaskRequest, KLING_MODEL, type TaskState } from '@kling-kit/contract';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type ExplainedError, explainError } from './explain-error';
 import type { HistoryEntry } from './history';
@@ -52,7 +52,7 @@ export function useTaskRunner(remember: (entry: HistoryEntry) => void) {
     async (options: RunOptions, entry: HistoryEntry, signal: AbortSignal) => {
       try {
         for await (const task of options.client.watchTask(
-          { taskId: entry.taskId, model: 'kling/v2-1-pro', createdAt: entry.createdAt },
+          { taskId: entry.taskId, model: KLING_MODEL, createdAt: entry.createdAt },
           { signal, timeoutMs: WAIT_MS, ...(options.pollDelay ? { pollDelay: options.pollDelay } : {}) },
         )) {
           remember({ ...entry, state: task.state });

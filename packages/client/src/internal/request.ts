@@ -4,6 +4,7 @@
  * `createTask` retries only when the task provably was not created (a 429, or a connection refused
  * before anything was sent) and otherwise reports that the outcome is unknown.
  */
+import { isTransientCode } from '@kling-kit/contract';
 import {
   apiError,
   CreateOutcomeUnknownError,
@@ -38,9 +39,6 @@ export interface Call {
   expect?: (data: unknown) => boolean;
 }
 
-/** 429, 455 and 5xx may pass if repeated; 501 (generation failed) and 505 (disabled) will not. */
-const isTransientCode = (code: number): boolean =>
-  code === 429 || code === 455 || (code >= 500 && code !== 501 && code !== 505);
 /** Connection failures that happen before a request leaves the machine. */
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL']);
 
@@ -114,8 +112,7 @@ function statusOf(error: unknown): number | undefined {
 /** Whether a failed safe call may succeed if repeated: network trouble, a timeout, 429, 455 or 5xx. */
 export function isTransient(error: unknown): boolean {
   return (
-    error instanceof KlingConnectionError ||
-    error instanceof KlingTimeoutError ||
+    error instanceof KlingConnectionError || // timeouts included
     isTransientCode(statusOf(error) ?? 0)
   );
 }
@@ -176,8 +173,8 @@ export async function request<T>(settings: RequestSettings, call: Call): Promise
     if (!retryable || attempt > settings.maxRetries) {
       const ambiguous =
         call.kind === 'create' &&
-        (error instanceof KlingTimeoutError ||
-          (error instanceof KlingConnectionError && sent) ||
+        // Sent and unanswered (a timeout is a connection error whose request was sent), or a 5xx.
+        ((error instanceof KlingConnectionError && sent) ||
           (status !== undefined && status >= 500 && isTransientCode(status)));
       throw ambiguous
         ? new CreateOutcomeUnknownError(`Not retried: the task may or may not exist (${error.message})`, {

@@ -1,3 +1,4 @@
+import { RESPONSE_CODE_FACTS } from '@kling-kit/contract';
 import { describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
@@ -8,8 +9,10 @@ import {
   InsufficientCreditsError,
   isKlingError,
   KlingApiError,
+  KlingConnectionError,
   KlingError,
   KlingResponseError,
+  KlingTimeoutError,
   NotFoundError,
   RateLimitError,
   ServerError,
@@ -244,5 +247,32 @@ describe('apiError', () => {
     expect(error).toBeInstanceOf(ErrorClass);
     expect(error).toMatchObject({ code, status: 200, msg: 'm', request: 'X', requestId: 'r', taskId: 't' });
     expect(error.retryAfterSec).toBe(1);
+  });
+});
+
+describe('error classes from the spec', () => {
+  it('maps every business code of the spec to the error class the spec names for it', () => {
+    const errorCodes = RESPONSE_CODE_FACTS.filter((fact) => fact.code !== 200);
+    expect(errorCodes.length).toBeGreaterThan(5);
+    for (const fact of errorCodes) {
+      const error = apiError(fact.code, 200, 'm');
+      expect(fact.errorClass, String(fact.code)).not.toBeNull();
+      expect(error.name, String(fact.code)).toBe(fact.errorClass);
+      expect(error).toBeInstanceOf(KlingApiError);
+    }
+    // Codes the spec does not list: any 5xx is a server error, anything else the base class.
+    expect(apiError(502, 502, '')).toBeInstanceOf(ServerError);
+    expect(apiError(418, 200, '').name).toBe('KlingApiError');
+  });
+
+  it('makes a timeout a connection error, as openai-node does', () => {
+    const timeout = new KlingTimeoutError('no answer');
+    expect(timeout).toBeInstanceOf(KlingConnectionError);
+    expect(timeout.name).toBe('KlingTimeoutError');
+  });
+
+  it('shows only the fields it knows', () => {
+    const error = apiError(422, 200, 'bad', { request: 'GET /x' });
+    expect(Object.keys(error).sort()).toEqual(['code', 'msg', 'name', 'request', 'status']);
   });
 });

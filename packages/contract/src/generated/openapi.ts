@@ -195,6 +195,10 @@ export interface components {
          *     - `500` Server error: an unexpected failure while processing the request.
          *     - `501` Generation failed: the task failed (callbacks; see `failMsg`).
          *     - `505` Feature disabled: the requested feature is disabled.
+         *
+         *     `x-enum-error-classes` names the client's error class of each code; `x-enum-transient`
+         *     marks the codes a repeated request may pass (rate limited, maintenance, server error):
+         *     clients retry those with backoff, and never the others.
          * @example 200
          * @enum {integer}
          */

@@ -48,6 +48,12 @@ export const spec = {
         "tags": [
           "Tasks"
         ],
+        "x-rate-limit": {
+          "limit": 20,
+          "windowMs": 10000,
+          "per": "account",
+          "description": "20 new tasks per 10 seconds per account; the 21st answers HTTP 429 and is not queued (kie.ai, \"Getting Started with KIE API\", docs.kie.ai/1973359m0.md)."
+        },
         "summary": "Create a Kling v2.1 Pro image-to-video task",
         "description": "Creates a generation task for `kling/v2-1-pro` and returns its `taskId`. A `200` only means\nthe task was **created**: follow it with `recordInfo` or wait for the callback.\n\nCreating a task is **not idempotent**: retrying a create whose answer was lost may start a\nsecond paid task. Clients must never retry it silently.\n\nCredits are checked when the task is created (402 if the balance cannot cover the\nduration's price) and charged when it succeeds. At most 20 new tasks per 10 seconds per\naccount: the 21st answers HTTP 429 and is not queued.\n",
         "requestBody": {
@@ -183,6 +189,21 @@ export const spec = {
         "tags": [
           "Tasks"
         ],
+        "x-rate-limit": {
+          "limit": 10,
+          "windowMs": 1000,
+          "per": "key",
+          "description": "10 queries per second per API key (kie.ai, \"Get Task Details\", docs.kie.ai/market/common/get-task-detail)."
+        },
+        "x-poll-schedule": {
+          "description": "How clients should space the polls of one task. kie.ai recommends every 2–3 s for the first 30 s, then backing off to 5–10 s, then 15–30 s after 2 minutes (docs.kie.ai/market/common/get-task-detail). Decision: 2.5 s for the first 30 s, then 10 % of the task's age, capped at 10 s while it waits or queues and at 30 s while it generates (generation takes minutes); a client polls at most 8 times a second over all its tasks, 20 % under the key's limit of 10.",
+          "earlyPhaseMs": 30000,
+          "earlyDelayMs": 2500,
+          "backoffShareOfAge": 0.1,
+          "maxDelayMs": 10000,
+          "maxDelayGeneratingMs": 30000,
+          "maxPollsPerSecond": 8
+        },
         "summary": "Query a task's record",
         "description": "kie.ai's unified task query, shared by every Market model. The record's `param` and\n`resultJson` are **JSON-encoded strings**: decode them (`TaskParam`, `TaskResult`).\n\nAt most 10 queries per second per API key. Recommended schedule: every 2–3 s for the first\n30 s, then every 5–10 s, then every 15–30 s after 2 minutes; investigate after 10–15\nminutes. An unknown `taskId` answers `422 recordInfo is null` (decision: see the API\ndescription).\n",
         "parameters": [
@@ -417,6 +438,7 @@ export const spec = {
         "tags": [
           "Account"
         ],
+        "x-link-ttl-ms": 1200000,
         "summary": "Get a temporary download link for a file kie.ai generated",
         "description": "Returns a fresh link, **valid for 20 minutes**, for a URL that kie.ai itself generated (a\nresult URL from `resultJson`). Any other URL answers 422. `data` is a bare string.\n",
         "requestBody": {
@@ -581,6 +603,7 @@ export const spec = {
         "tags": [
           "Files"
         ],
+        "x-download-timeout-ms": 30000,
         "summary": "Upload a file that kie.ai downloads from a public URL",
         "description": "kie.ai downloads `fileUrl` (public http/https, 30 s download timeout, up to about 100 MB)\nand stores it like an upload.\n",
         "requestBody": {
@@ -630,6 +653,11 @@ export const spec = {
       "TaskFinishedCallback": {
         "post": {
           "operationId": "receiveTaskCallback",
+          "x-delivery": {
+            "description": "kie.ai waits 15 s for a 2xx and retries a failed delivery up to 3 times (kie.ai's callback pages of other Market APIs; the Kling pages do not say otherwise).",
+            "timeoutMs": 15000,
+            "maxRetries": 3
+          },
           "summary": "kie.ai reports that a task ended",
           "description": "kie.ai POSTs this JSON body to the task's `callBackUrl` when the task ends, on success\n(`code: 200`) and on failure (`code: 501`). The body is the recordInfo record plus\n`consumeCredits` and `remainedCredits`.\n\n**Delivery is at-least-once**: the receiver must answer 2xx within 15 seconds, otherwise\nkie.ai retries (up to 3 retries) and the same `taskId` may arrive more than once, so\nhandle it idempotently. Answer quickly and process asynchronously.\n\n**Signature** (opt-in: generate a `webhookHmacKey` at https://kie.ai/settings; then every\ncallback carries both headers):\n\n`X-Webhook-Signature = base64(HMAC-SHA256(taskId + \".\" + X-Webhook-Timestamp, webhookHmacKey))`\n\nwhere `taskId` is `data.taskId` from the body and the timestamp is the header's string in\nUnix seconds. Compare in constant time and reject timestamps older than a tolerance\n(5 minutes by default in `@kling-kit/client`). The signature does **not** cover the body:\nconfirm the record with `recordInfo` before acting on it.\n",
           "security": [],
@@ -941,7 +969,7 @@ export const spec = {
       "ResponseCode": {
         "type": "integer",
         "title": "Business code",
-        "description": "The envelope's `code`. Independent of the HTTP status (see the API description).\n- `200` Success: the request was processed.\n- `400` Bad request: a required parameter is missing (recordInfo without `taskId`, uploads).\n- `401` Unauthorized: credentials missing or invalid.\n- `402` Insufficient credits: the balance cannot cover the operation.\n- `404` Not found: the resource or endpoint does not exist.\n- `422` Validation error: a parameter failed its checks (also: unknown taskId).\n- `429` Rate limited: the request limit for this resource was exceeded (HTTP 429).\n- `433` Sub-key limit: a sub-key's usage exceeds its limit.\n- `455` Service unavailable: the system is under maintenance.\n- `500` Server error: an unexpected failure while processing the request.\n- `501` Generation failed: the task failed (callbacks; see `failMsg`).\n- `505` Feature disabled: the requested feature is disabled.\n",
+        "description": "The envelope's `code`. Independent of the HTTP status (see the API description).\n- `200` Success: the request was processed.\n- `400` Bad request: a required parameter is missing (recordInfo without `taskId`, uploads).\n- `401` Unauthorized: credentials missing or invalid.\n- `402` Insufficient credits: the balance cannot cover the operation.\n- `404` Not found: the resource or endpoint does not exist.\n- `422` Validation error: a parameter failed its checks (also: unknown taskId).\n- `429` Rate limited: the request limit for this resource was exceeded (HTTP 429).\n- `433` Sub-key limit: a sub-key's usage exceeds its limit.\n- `455` Service unavailable: the system is under maintenance.\n- `500` Server error: an unexpected failure while processing the request.\n- `501` Generation failed: the task failed (callbacks; see `failMsg`).\n- `505` Feature disabled: the requested feature is disabled.\n\n`x-enum-error-classes` names the client's error class of each code; `x-enum-transient`\nmarks the codes a repeated request may pass (rate limited, maintenance, server error):\nclients retry those with backoff, and never the others.\n",
         "enum": [
           200,
           400,
@@ -983,6 +1011,34 @@ export const spec = {
           "Server error - an unexpected failure occurred while processing the request",
           "Generation failed - the content generation task failed",
           "Feature disabled - the requested feature is currently disabled"
+        ],
+        "x-enum-error-classes": [
+          null,
+          "BadRequestError",
+          "AuthenticationError",
+          "InsufficientCreditsError",
+          "NotFoundError",
+          "ValidationError",
+          "RateLimitError",
+          "SubKeyLimitError",
+          "ServiceUnavailableError",
+          "ServerError",
+          "GenerationFailedError",
+          "FeatureDisabledError"
+        ],
+        "x-enum-transient": [
+          false,
+          false,
+          false,
+          false,
+          false,
+          false,
+          true,
+          false,
+          true,
+          true,
+          false,
+          false
         ],
         "example": 200
       },
@@ -1206,6 +1262,10 @@ export const spec = {
           "Being generated",
           "Finished; resultJson holds the result URLs",
           "Failed; failCode and failMsg say why"
+        ],
+        "x-final-states": [
+          "success",
+          "fail"
         ],
         "example": "generating"
       },

@@ -16,6 +16,34 @@ export const ResponseCodeSchema = {
         501,
         505
     ],
+    'x-enum-error-classes': [
+        null,
+        'BadRequestError',
+        'AuthenticationError',
+        'InsufficientCreditsError',
+        'NotFoundError',
+        'ValidationError',
+        'RateLimitError',
+        'SubKeyLimitError',
+        'ServiceUnavailableError',
+        'ServerError',
+        'GenerationFailedError',
+        'FeatureDisabledError'
+    ],
+    'x-enum-transient': [
+        false,
+        false,
+        false,
+        false,
+        false,
+        false,
+        true,
+        false,
+        true,
+        true,
+        false,
+        false
+    ],
     example: 200
 } as const;
 
@@ -218,6 +246,10 @@ export const TaskStateSchema = {
         'waiting',
         'queuing',
         'generating',
+        'success',
+        'fail'
+    ],
+    'x-final-states': [
         'success',
         'fail'
     ],

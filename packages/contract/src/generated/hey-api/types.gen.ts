@@ -23,6 +23,10 @@ export type Webhooks = ReceiveTaskCallbackWebhookRequest;
  * - `501` Generation failed: the task failed (callbacks; see `failMsg`).
  * - `505` Feature disabled: the requested feature is disabled.
  *
+ * `x-enum-error-classes` names the client's error class of each code; `x-enum-transient`
+ * marks the codes a repeated request may pass (rate limited, maintenance, server error):
+ * clients retry those with backoff, and never the others.
+ *
  */
 export type ResponseCode = 200 | 400 | 401 | 402 | 404 | 422 | 429 | 433 | 455 | 500 | 501 | 505;
 

@@ -19,6 +19,10 @@ import * as z from 'zod';
  * - `501` Generation failed: the task failed (callbacks; see `failMsg`).
  * - `505` Feature disabled: the requested feature is disabled.
  *
+ * `x-enum-error-classes` names the client's error class of each code; `x-enum-transient`
+ * marks the codes a repeated request may pass (rate limited, maintenance, server error):
+ * clients retry those with backoff, and never the others.
+ *
  */
 export const zResponseCode = z.union([
     z.literal(200),
@@ -34,7 +38,7 @@ export const zResponseCode = z.union([
     z.literal(501),
     z.literal(505)
 ]).register(z.globalRegistry, {
-    description: 'The envelope\'s `code`. Independent of the HTTP status (see the API description).\n- `200` Success: the request was processed.\n- `400` Bad request: a required parameter is missing (recordInfo without `taskId`, uploads).\n- `401` Unauthorized: credentials missing or invalid.\n- `402` Insufficient credits: the balance cannot cover the operation.\n- `404` Not found: the resource or endpoint does not exist.\n- `422` Validation error: a parameter failed its checks (also: unknown taskId).\n- `429` Rate limited: the request limit for this resource was exceeded (HTTP 429).\n- `433` Sub-key limit: a sub-key\'s usage exceeds its limit.\n- `455` Service unavailable: the system is under maintenance.\n- `500` Server error: an unexpected failure while processing the request.\n- `501` Generation failed: the task failed (callbacks; see `failMsg`).\n- `505` Feature disabled: the requested feature is disabled.\n'
+    description: 'The envelope\'s `code`. Independent of the HTTP status (see the API description).\n- `200` Success: the request was processed.\n- `400` Bad request: a required parameter is missing (recordInfo without `taskId`, uploads).\n- `401` Unauthorized: credentials missing or invalid.\n- `402` Insufficient credits: the balance cannot cover the operation.\n- `404` Not found: the resource or endpoint does not exist.\n- `422` Validation error: a parameter failed its checks (also: unknown taskId).\n- `429` Rate limited: the request limit for this resource was exceeded (HTTP 429).\n- `433` Sub-key limit: a sub-key\'s usage exceeds its limit.\n- `455` Service unavailable: the system is under maintenance.\n- `500` Server error: an unexpected failure while processing the request.\n- `501` Generation failed: the task failed (callbacks; see `failMsg`).\n- `505` Feature disabled: the requested feature is disabled.\n\n`x-enum-error-classes` names the client\'s error class of each code; `x-enum-transient`\nmarks the codes a repeated request may pass (rate limited, maintenance, server error):\nclients retry those with backoff, and never the others.\n'
 });
 
 /**
