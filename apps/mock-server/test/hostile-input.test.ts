@@ -105,6 +105,7 @@ describe('faults are validated like API input', () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ operation: 'getCreditBalance', httpStatus: 1000, delayMs: 10 }, 'httpStatus'],
       [{ operation: 'getCreditBalance', httpStatus: 99 }, 'httpStatus'],
+      [{ operation: 'getCreditBalance', httpStatus: 101 }, 'httpStatus'],
       [{ operation: 'getCreditBalance', code: 'x' }, 'code'],
       [{ operation: 'getCreditBalance', delayMs: 1e12 }, 'delayMs'],
       [{ operation: 'getCreditBalance', times: 0.5 }, 'times'],
@@ -188,6 +189,31 @@ describe('bodies and URLs that used to answer 500', () => {
       }
     } finally {
       await server.close();
+    }
+  });
+
+  it('ignores a Prefer code that cannot be a final answer, instead of hanging on a 1xx', async () => {
+    for (const prefer of ['code=100', 'code=199', 'code=000', 'code=099']) {
+      const answer = await kie.call<{ code: number }>('POST', '/api/file-base64-upload', {
+        json: { base64Data: PNG.toString('base64'), uploadPath: 'prefer' },
+        headers: { Prefer: prefer },
+      });
+      expect(answer.status, prefer).toBe(200);
+    }
+    const forced = await kie.call<{ code: number }>('GET', '/api/v1/chat/credit', {
+      headers: { Prefer: 'code=455' },
+    });
+    expect(forced.body.code).toBe(455);
+  });
+
+  it('answers a lone surrogate in uploadPath or fileName with 400, not a 500', async () => {
+    for (const fields of ['"uploadPath":"fuzz","fileName":"\\ud800.png"', '"uploadPath":"a\\udc00"']) {
+      const answer = await kie.call<{ code: number; msg: string }>('POST', '/api/file-base64-upload', {
+        body: `{"base64Data":"${PNG.toString('base64')}",${fields}}`,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      expect(answer.status, fields).toBe(400);
+      expect(answer.body.msg).toMatch(/must be valid Unicode text/);
     }
   });
 

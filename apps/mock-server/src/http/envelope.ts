@@ -13,6 +13,11 @@ export function messageFor(code: number): string {
   return KNOWN_MESSAGES[code] ?? describeResponseCode(code)?.meaning ?? `Error ${code}`;
 }
 
+/** Whether `status` can be a final HTTP answer (200–599; a 1xx is only ever interim). */
+export function isFinalStatus(status: number): boolean {
+  return Number.isInteger(status) && status >= 200 && status <= 599;
+}
+
 /**
  * The HTTP status of an envelope: kie.ai answers business errors with HTTP 200 and rate limiting
  * with 429; in mirror mode the status is the code.
@@ -21,7 +26,7 @@ export function httpStatusFor(code: number, mirror: boolean): number {
   if (code === 200 || code === 429) {
     return code;
   }
-  return mirror && code >= 100 && code <= 599 ? code : 200;
+  return mirror && isFinalStatus(code) ? code : 200;
 }
 
 /** What the request log reads back from an answer. */
@@ -52,6 +57,6 @@ export function sendUploadEnvelope(
 ): void {
   (res.locals as AnswerInfo).envelopeCode = code;
   res
-    .status(options.httpStatus ?? (code >= 100 && code <= 599 ? code : 500))
+    .status(options.httpStatus ?? (isFinalStatus(code) ? code : 500))
     .json({ success: code === 200, code, msg: options.msg ?? messageFor(code), data: options.data ?? null });
 }

@@ -6,7 +6,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { type Account, accountIdOf } from '../state/accounts';
 import type { Fault, OperationId } from '../state/faults';
 import type { MockState } from '../state/mock-state';
-import { type AnswerInfo, sendEnvelope, sendUploadEnvelope } from './envelope';
+import { type AnswerInfo, isFinalStatus, sendEnvelope, sendUploadEnvelope } from './envelope';
 
 /** What the operation steps leave on `res.locals` for the handler and the request log. */
 export interface OperationLocals extends AnswerInfo {
@@ -61,10 +61,14 @@ export function sendError(
   }
 }
 
-/** `Prefer: code=402` (Prism's convention) forces that answer for one request. */
+/**
+ * `Prefer: code=402` (Prism's convention) forces that answer for one request. A code that cannot be
+ * a final answer (below 200) is ignored, as RFC 7240 asks of a preference that cannot be honoured.
+ */
 function preferredCode(req: Request): number | undefined {
   const match = /(?:^|[,;\s])code\s*=\s*"?(\d{3})"?/i.exec(String(req.headers.prefer ?? ''));
-  return match ? Number(match[1]) : undefined;
+  const code = match ? Number(match[1]) : undefined;
+  return code !== undefined && isFinalStatus(code) ? code : undefined;
 }
 
 function applyFault(

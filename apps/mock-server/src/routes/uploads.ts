@@ -23,6 +23,7 @@ import { checkImage, extensionOf, MAX_IMAGE_BYTES } from '../state/images';
 import type { MockState } from '../state/mock-state';
 import { type GuardedResponse, guardedGet } from '../state/outbound';
 
+const LONE_SURROGATE = /\p{Cs}/u;
 const BASE64_BODY_LIMIT = Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 64 * 1024;
 
 /** kie.ai's wording: `Missing required parameter: uploadPath`, else the field and the rule. */
@@ -40,6 +41,14 @@ function store(
   uploadPath: string,
   fileName: string | undefined,
 ) {
+  // JSON can carry lone surrogates (`"\ud800"`), which no URL or file name can hold.
+  const broken = [uploadPath, fileName].find((text) => text !== undefined && LONE_SURROGATE.test(text));
+  if (broken !== undefined) {
+    sendUploadEnvelope(res, 400, {
+      msg: `Invalid parameters: ${broken === uploadPath ? 'uploadPath' : 'fileName'}: must be valid Unicode text`,
+    });
+    return;
+  }
   const image = checkImage(bytes);
   if ('code' in image) {
     sendUploadEnvelope(res, image.code, { msg: image.msg });

@@ -86,7 +86,7 @@ export function checkFaultSpec(input: unknown): FaultSpec {
       (value) => typeof value === 'string' && value.length <= 10_000,
       'a string of at most 10000 characters',
     ],
-    httpStatus: [(value) => isInteger(value, 100, 599), 'an HTTP status, an integer from 100 to 599'],
+    httpStatus: [(value) => isInteger(value, 200, 599), 'a final HTTP status, an integer from 200 to 599'],
     rawBody: [(value) => typeof value === 'string' && value.length <= 1_000_000, 'a string of at most 1 MB'],
     delayMs: [(value) => isInteger(value, 0, 600_000), 'an integer from 0 to 600000 (ms)'],
     drop: [(value) => typeof value === 'boolean', 'true or false'],
