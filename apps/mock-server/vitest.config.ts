@@ -1,11 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { kitTestConfig } from '@kling-kit/vitest-setup/config';
 
-export default defineConfig({
-  test: {
-    // Every test runs under the loopback-only guard (tooling/vitest): no traffic leaves 127.0.0.0/8 and ::1.
-    setupFiles: ['@kling-kit/vitest-setup/setup'],
-    include: ['test/**/*.test.ts'],
-    restoreMocks: true,
-    testTimeout: 20_000,
-  },
-});
+export default kitTestConfig({ test: { testTimeout: 20_000 } });

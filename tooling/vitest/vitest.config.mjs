@@ -1,5 +1,3 @@
-import { defineConfig } from 'vitest/config';
+import { kitTestConfig } from './config.mjs';
 
-export default defineConfig({
-  test: { include: ['test/**/*.test.mjs'], setupFiles: ['./setup.mjs'] },
-});
+export default kitTestConfig({ test: { include: ['test/**/*.test.mjs'] } });
