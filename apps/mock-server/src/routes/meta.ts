@@ -1,12 +1,11 @@
-/** The spec (`/openapi.yaml`, `/openapi.json`), an offline API reference (`/reference`) and `/healthz`. */
+/** The spec (`/openapi.yaml`, `/openapi.json`), the API reference (`/reference`) and `/healthz`. */
 import { spec } from '@kling-kit/contract';
 import type { Express } from 'express';
-import { renderReferencePage } from '../reference-page';
+import { referenceRoutes } from '../http/reference';
 import type { MockState } from '../state/mock-state';
 
 export function metaRoutes(app: Express, state: MockState, version: string): void {
   let yamlText: string | undefined;
-  let referenceHtml: string | undefined;
 
   app.get('/openapi.json', (_req, res) => {
     res.json(spec);
@@ -16,10 +15,7 @@ export function metaRoutes(app: Express, state: MockState, version: string): voi
     yamlText ??= (await import('yaml')).stringify(spec, { lineWidth: 0 });
     res.type('application/yaml').send(yamlText);
   });
-  app.get('/reference', (_req, res) => {
-    referenceHtml ??= renderReferencePage(spec, { title: 'Kling v2.1 Pro API reference (kling-mock)' });
-    res.type('html').send(referenceHtml);
-  });
+  referenceRoutes(app);
   app.get('/healthz', (_req, res) => {
     res.json({
       status: 'ok',
