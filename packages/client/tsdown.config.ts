@@ -1,12 +1,6 @@
 import { defineConfig } from 'tsdown';
+import { publishedPackage } from '../../tooling/tsdown/library.mjs';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/webhooks.ts'],
-  format: ['esm'],
-  dts: true,
-  platform: 'neutral',
-  target: 'es2022',
-  clean: true,
-  // No source maps in the published build: they would point at src/, which is not published.
-  sourcemap: false,
-});
+export default defineConfig(
+  publishedPackage({ entry: ['src/index.ts', 'src/webhooks.ts'], platform: 'neutral' }),
+);

@@ -3,9 +3,11 @@
  * `pnpm check:packages`: the published packages as npm would ship them. For each public package:
  * the manifest rules of this repo (exports with types first and ./package.json, files, sideEffects,
  * engines, license, repository.directory, publishConfig.access, README and LICENSE, internal
- * dependencies as workspace:^), then `pnpm pack`, publint --strict and `attw --profile esm-only` on
- * the tarball. Last, the tarballs are installed with npm into a fresh project and
- * `npx kling-mock --help` must run from there.
+ * dependencies as workspace:^, every export with an `import` and a `require` branch), then
+ * `pnpm pack`, publint --strict and `attw --profile node16` (node16-cjs, node16-esm and bundler
+ * resolution must all be clean; node10 is ignored: engines is >= 20.19, which reads `exports`) on the
+ * tarball. Last, the tarballs are installed with npm into a fresh project and `npx kling-mock --help`
+ * must run from there.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,20 +31,32 @@ function checkManifest(pkg) {
   need(typeof m.sideEffects === 'boolean' || Array.isArray(m.sideEffects), 'sideEffects is not declared');
   need(Array.isArray(m.files) && m.files.includes('dist'), '"files" does not list dist');
   need(m.exports?.['./package.json'] === './package.json', 'exports lacks "./package.json"');
+  // Every entry has an ESM branch and a CommonJS branch (the .cjs door to the same ESM build, typed by
+  // .d.cts), each `{ types, default }` with types first.
+  const branches = { import: ['.d.ts', '.js'], require: ['.d.cts', '.cjs'] };
   for (const [subpath, target] of Object.entries(m.exports ?? {})) {
     if (subpath === './package.json') {
       continue;
     }
-    need(
-      typeof target === 'object' && Object.keys(target)[0] === 'types',
-      `exports["${subpath}"] must be an object whose first condition is "types"`,
-    );
-    for (const file of Object.values(target)) {
+    for (const [condition, [typesExt, jsExt]] of Object.entries(branches)) {
+      const branch = target?.[condition];
       need(
-        existsSync(join(dir, file)),
-        `exports["${subpath}"] points at ${file}, which the build did not produce`,
+        typeof branch === 'object' &&
+          Object.keys(branch).join() === 'types,default' &&
+          branch.types.endsWith(typesExt) &&
+          branch.default.endsWith(jsExt),
+        `exports["${subpath}"].${condition} must be { "types": "…${typesExt}", "default": "…${jsExt}" }`,
       );
+      for (const file of Object.values(branch ?? {})) {
+        need(
+          existsSync(join(dir, file)),
+          `exports["${subpath}"].${condition} points at ${file}, which the build did not produce`,
+        );
+      }
     }
+  }
+  for (const field of ['main', 'types']) {
+    need(existsSync(join(dir, m[field] ?? '-')), `"${field}" points at ${m[field]}, which does not exist`);
   }
   for (const [name, range] of Object.entries({ ...m.dependencies, ...m.peerDependencies })) {
     if (name.startsWith('@kling-kit/')) {
@@ -92,7 +106,7 @@ async function main() {
         ['publint', ['run', pkg.tarball, '--strict']],
         [
           'attw',
-          [pkg.tarball, '--profile', 'esm-only', '--format', 'table-flipped', '--no-color', '--no-emoji'],
+          [pkg.tarball, '--profile', 'node16', '--format', 'table-flipped', '--no-color', '--no-emoji'],
         ],
       ]) {
         try {
@@ -135,7 +149,7 @@ async function main() {
   const checks = PUBLIC_PACKAGES.length;
   const failed = new Set(problems.map((problem) => problem.split(':')[0])).size;
   console.info(
-    `check:packages: ${checks - failed} passed, ${failed} failed (manifest, pack, publint, attw, bin; ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `check:packages: ${checks - failed} passed, ${failed} failed (manifest, pack, publint, attw node16, bin; ${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
   process.exitCode = failed > 0 ? 1 : 0;
 }

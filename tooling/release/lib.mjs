@@ -1,6 +1,6 @@
 /** Helpers shared by the package checks, the registry round trip and the runtime matrix. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,43 @@ export const PUBLIC_PACKAGES = [
 ];
 
 export const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
+
+/**
+ * Runtimes from their npm packages (nodejs.org is not reachable), installed once into the git-ignored
+ * `.runtimes/<id>` with `npm i --prefix`. Pinned: the newest of each line the registry serves
+ * (checked 2026-11-27).
+ */
+export const RUNTIMES = [
+  { id: 'node22', pkg: 'node', version: '22.23.3', bin: 'node', args: [] },
+  { id: 'node24', pkg: 'node', version: '24.21.0', bin: 'node', args: [] },
+  { id: 'bun', pkg: 'bun', version: '1.4.5', bin: 'bun', args: [] },
+  // Network and file reads only: no --allow-env, no -A.
+  { id: 'deno', pkg: 'deno', version: '2.9.6', bin: 'deno', args: ['run', '--allow-net', '--allow-read'] },
+];
+
+/** The path of a runtime's binary from `RUNTIMES`, installed first if it is missing or another version. */
+export async function ensureRuntime(runtime) {
+  const prefix = join(repoRoot, '.runtimes', runtime.id);
+  const manifest = join(prefix, 'node_modules', runtime.pkg, 'package.json');
+  const bin = join(prefix, 'node_modules', '.bin', runtime.bin);
+  if (!existsSync(manifest) || readJson(manifest).version !== runtime.version || !existsSync(bin)) {
+    console.info(`installing ${runtime.pkg}@${runtime.version} into .runtimes/${runtime.id} …`);
+    await run(
+      'npm',
+      [
+        'install',
+        '--prefix',
+        prefix,
+        '--no-audit',
+        '--no-fund',
+        '--no-package-lock',
+        `${runtime.pkg}@${runtime.version}`,
+      ],
+      { timeoutMs: 300_000 },
+    );
+  }
+  return bin;
+}
 
 /** A temporary folder, removed by the returned `remove()` (also on exit). */
 export function tempDir(prefix) {

@@ -13,12 +13,28 @@
  *    internal ranges, the changelog), runs `npx kling-mock --help`, and runs smoke/consumer.mjs:
  *    the installed mock in-process, the seed example through the installed client, a signed callback
  *    verified with `@kling-kit/client/webhooks` on a local node:http listener.
+ * 5. In a fresh CommonJS project (no "type": "module"): `npm install` of the three packages (plus zod,
+ *    typescript and @types/node at the workspace's versions); smoke/commonjs-consumer.cjs `require()`s
+ *    and `import()`s every published entry point on Node 20 (this one), 22 and 24 (npm `node`, as
+ *    `pnpm test:runtimes` installs them) and must print no warning; `tsc` type-checks
+ *    smoke/commonjs-types.cts with `module`/`moduleResolution: node16` and `skipLibCheck: false`.
  * Everything is removed afterwards; the run is bounded (TIME_LIMIT_MS).
  */
-import { cpSync, existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, sep } from 'node:path';
-import { here, kB, PUBLIC_PACKAGES, readJson, repoRoot, run, tempDir, withTimeout } from './lib.mjs';
+import {
+  ensureRuntime,
+  here,
+  kB,
+  PUBLIC_PACKAGES,
+  RUNTIMES,
+  readJson,
+  repoRoot,
+  run,
+  tempDir,
+  withTimeout,
+} from './lib.mjs';
 
 const TIME_LIMIT_MS = 6 * 60_000;
 const require = createRequire(import.meta.url);
@@ -66,7 +82,7 @@ async function startRegistry(dir) {
 /** The npmrc lines that point at the registry (host-scoped fake token: npm refuses to publish without one). */
 const authLine = (url) => `${url.replace(/^http:/, '')}:_authToken=round-trip-anonymous`;
 
-async function releaseFlow(cleanups) {
+async function releaseFlow(cleanups, nodes) {
   const work = tempDir('release');
   cleanups.push(work.remove);
   const copy = join(work.dir, 'repo');
@@ -205,13 +221,99 @@ async function releaseFlow(cleanups) {
   console.info(
     `  ok: task ${result.taskId} ${result.states.join(' → ')}, callback verified, ${result.ms} ms`,
   );
+
+  await commonJsConsumer({ dir: join(work.dir, 'commonjs-consumer'), registry, versions, nodes });
+}
+
+/** The version of `name` that the workspace package in `from` (a folder of the repo) has installed. */
+const workspaceVersion = (from, name) =>
+  readJson(join(repoRoot, from, 'node_modules', ...name.split('/'), 'package.json')).version;
+
+/** Step 5: a CommonJS project requires, imports and type-checks every entry on Node 20, 22 and 24. */
+async function commonJsConsumer({ dir, registry, versions, nodes }) {
+  step('CommonJS project: npm install, require() + import() of every entry on Node 20, 22, 24');
+  mkdirSync(dir);
+  for (const file of ['commonjs-consumer.cjs', 'commonjs-types.cts']) {
+    cpSync(join(here, 'smoke', file), join(dir, file));
+  }
+  // No "type": a CommonJS package, as most Node projects (and Jest setups) still are.
+  writeFileSync(join(dir, 'package.json'), '{ "name": "kling-commonjs-consumer", "private": true }\n');
+  writeFileSync(join(dir, '.npmrc'), `@kling-kit:registry=${registry.url}\n${authLine(registry.url)}\n`);
+  const tsconfig = {
+    compilerOptions: {
+      module: 'node16',
+      moduleResolution: 'node16',
+      target: 'es2022',
+      lib: ['es2022'],
+      types: ['node'],
+      strict: true,
+      // Our .d.cts files are checked too: an ESM-only import inside them would be TS1479 there.
+      skipLibCheck: false,
+      noEmit: true,
+    },
+    files: ['commonjs-types.cts'],
+  };
+  writeFileSync(join(dir, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
+  await run(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      ...PUBLIC_PACKAGES.map((pkg) => `${pkg.name}@${versions[pkg.name]}`),
+      `zod@${workspaceVersion('packages/contract', 'zod')}`,
+      `typescript@${workspaceVersion('.', 'typescript')}`,
+      `@types/node@${workspaceVersion('.', '@types/node')}`,
+    ],
+    { cwd: dir, timeoutMs: 180_000, env: { npm_config_workspaces: 'false' } },
+  );
+
+  for (const node of nodes) {
+    const output = await run(node.bin, ['commonjs-consumer.cjs'], { cwd: dir, timeoutMs: 60_000 });
+    const line = output
+      .trim()
+      .split('\n')
+      .findLast((candidate) => candidate.startsWith('{'));
+    const result = line ? JSON.parse(line) : {};
+    check(
+      result.ok && result.node.startsWith(`v${node.major}.`) && result.requireModule,
+      `${node.label}: commonjs-consumer.cjs printed ${output}`,
+    );
+    check(!/warning/i.test(output), `${node.label}: the CommonJS consumer printed a warning:\n${output}`);
+    const entries = Object.entries(result.exportCounts).map(([entry, count]) => `${entry} (${count})`);
+    console.info(
+      `  ok: ${result.node}: require() = import() for ${entries.join(', ')}; task ${result.ms} ms`,
+    );
+  }
+
+  step('tsc: a CommonJS TypeScript consumer (.cts, module/moduleResolution node16, skipLibCheck false)');
+  const started = Date.now();
+  await run(join(dir, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], {
+    cwd: dir,
+    timeoutMs: 120_000,
+  });
+  console.info(
+    `  ok: typescript ${workspaceVersion('.', 'typescript')}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 const started = Date.now();
 const cleanups = [];
 let failed = false;
 try {
-  await withTimeout(releaseFlow(cleanups), TIME_LIMIT_MS, 'the release flow');
+  // The Node versions of the CommonJS step; installing them (once, into .runtimes/) is not timed.
+  const nodes = [
+    { label: 'Node 20 (system)', bin: process.execPath, major: process.versions.node.split('.')[0] },
+  ];
+  for (const runtime of RUNTIMES.filter((candidate) => candidate.pkg === 'node')) {
+    nodes.push({
+      label: `node@${runtime.version}`,
+      bin: await ensureRuntime(runtime),
+      major: runtime.version.split('.')[0],
+    });
+  }
+  await withTimeout(releaseFlow(cleanups, nodes), TIME_LIMIT_MS, 'the release flow');
 } catch (error) {
   failed = true;
   console.error(error.stack ?? String(error));

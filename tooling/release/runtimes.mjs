@@ -11,17 +11,8 @@ import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { startMockServer } from '@kling-kit/mock-server';
 import { chromium } from 'playwright-core';
-import { here, readJson, repoRoot, run, withTimeout } from './lib.mjs';
+import { ensureRuntime, here, RUNTIMES, readJson, repoRoot, run, withTimeout } from './lib.mjs';
 
-const RUNTIMES_DIR = join(repoRoot, '.runtimes');
-/** Pinned runtimes: the newest of each line that the registry serves (checked 2026-11-27). */
-const INSTALLED = [
-  { id: 'node22', pkg: 'node', version: '22.23.3', bin: 'node', args: [] },
-  { id: 'node24', pkg: 'node', version: '24.21.0', bin: 'node', args: [] },
-  { id: 'bun', pkg: 'bun', version: '1.4.5', bin: 'bun', args: [] },
-  // Network and file reads only: no --allow-env, no -A.
-  { id: 'deno', pkg: 'deno', version: '2.9.6', bin: 'deno', args: ['run', '--allow-net', '--allow-read'] },
-];
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
   '--headless',
@@ -35,29 +26,6 @@ const CHROMIUM_ARGS = [
 ];
 const HMAC_KEY = 'runtime-matrix-hmac-key';
 const SMOKE = join(here, 'smoke', 'server-runtime.mjs');
-
-async function ensureInstalled(runtime) {
-  const prefix = join(RUNTIMES_DIR, runtime.id);
-  const manifest = join(prefix, 'node_modules', runtime.pkg, 'package.json');
-  const bin = join(prefix, 'node_modules', '.bin', runtime.bin);
-  if (!existsSync(manifest) || readJson(manifest).version !== runtime.version || !existsSync(bin)) {
-    console.info(`installing ${runtime.pkg}@${runtime.version} into .runtimes/${runtime.id} …`);
-    await run(
-      'npm',
-      [
-        'install',
-        '--prefix',
-        prefix,
-        '--no-audit',
-        '--no-fund',
-        '--no-package-lock',
-        `${runtime.pkg}@${runtime.version}`,
-      ],
-      { timeoutMs: 300_000 },
-    );
-  }
-  return bin;
-}
 
 function lastJsonLine(output) {
   const line = output
@@ -86,13 +54,29 @@ async function serverRuntime(label, bin, args, mock, key) {
 /** A package's root folder as the tooling package resolves it (pnpm symlinks, followed). */
 const packageRoot = (from, name) => realpathSync(join(from, 'node_modules', ...name.split('/')));
 
+const BROWSER_CONDITIONS = new Set(['browser', 'import', 'default']);
+
+/** An `exports` target resolved as a browser bundler would: first matching condition in key order. */
+function browserTarget(target) {
+  if (typeof target === 'string' || target === null) {
+    return target;
+  }
+  for (const [condition, value] of Object.entries(target)) {
+    const file = BROWSER_CONDITIONS.has(condition) ? browserTarget(value) : undefined;
+    if (file) {
+      return file;
+    }
+  }
+  return undefined;
+}
+
 /** An import map that serves each package from /pkg/<name>/ following its `exports` (import condition). */
 function importMap(roots) {
   const imports = {};
   for (const [name, root] of Object.entries(roots)) {
     const { exports } = readJson(join(root, 'package.json'));
     for (const [subpath, target] of Object.entries(exports)) {
-      const file = typeof target === 'string' ? target : (target.browser ?? target.import ?? target.default);
+      const file = browserTarget(target);
       if (subpath.includes('*') || typeof file !== 'string' || !file.endsWith('js')) {
         continue;
       }
@@ -221,8 +205,8 @@ async function browserRuntime(mock) {
 async function main() {
   const started = Date.now();
   const runtimes = [];
-  for (const runtime of INSTALLED) {
-    runtimes.push({ ...runtime, path: await ensureInstalled(runtime) });
+  for (const runtime of RUNTIMES) {
+    runtimes.push({ ...runtime, path: await ensureRuntime(runtime) });
   }
   const mock = await startMockServer({ port: 0, timing: 'fast', hmacKey: HMAC_KEY });
   const results = [];

@@ -3,8 +3,9 @@
  * `/openapi.json` in the browser. The mock serves the bundle itself, so the page works offline.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Express } from 'express';
 
 /** The path of the reference page. */
@@ -44,10 +45,22 @@ interface RedocBundle {
 
 let bundle: RedocBundle | undefined;
 
-/** Reads Redoc's standalone bundle from the installed package, once, on first use (not at start). */
+/**
+ * Where Redoc's standalone bundle is: copied next to the build at `tsdown` time (the published
+ * package ships that one file, not `redoc` and its dependencies), else, running from the sources,
+ * in the `redoc` devDependency.
+ */
+function redocBundleFile(): string {
+  const copied = fileURLToPath(new URL('./redoc.standalone.js', import.meta.url));
+  return existsSync(copied)
+    ? copied
+    : createRequire(import.meta.url).resolve('redoc/bundles/redoc.standalone.js');
+}
+
+/** Reads Redoc's standalone bundle, once, on first use (not at start). */
 function redocBundle(): RedocBundle {
   if (!bundle) {
-    const file = createRequire(import.meta.url).resolve('redoc/bundles/redoc.standalone.js');
+    const file = redocBundleFile();
     const body = Buffer.from(readFileSync(file, 'utf8').replaceAll(CDN_LOGO, EMPTY_SVG));
     const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
     bundle = { path: `${REFERENCE_PATH}/redoc.standalone.${hash}.js`, body };

@@ -1,0 +1,38 @@
+/**
+ * A CommonJS TypeScript consumer, type-checked (never run) by the registry round trip with
+ * `module`/`moduleResolution: node16` and `skipLibCheck: false`: each import below compiles to
+ * `require()`, so TypeScript must resolve every entry to CommonJS types (`.d.cts`), or it fails with
+ * TS1479 ("…is an ECMAScript module and cannot be imported with 'require'").
+ */
+import { createKlingClient, isKlingError, KlingError, type Task } from '@kling-kit/client';
+import type { verifyCallback } from '@kling-kit/client/webhooks';
+import { type CreateTaskRequest, spec } from '@kling-kit/contract';
+import { zCreateTaskRequest } from '@kling-kit/contract/zod';
+import { type RunningMockServer, startMockServer } from '@kling-kit/mock-server';
+
+import client = require('@kling-kit/client');
+
+export async function run(): Promise<Task> {
+  const mock: RunningMockServer = await startMockServer({ port: 0, timing: 'fast' });
+  const kling = createKlingClient({ apiKey: 'typed', baseUrl: mock.url });
+  const request: CreateTaskRequest = zCreateTaskRequest.parse(
+    spec.paths['/api/v1/jobs/createTask'].post.requestBody.content['application/json'].examples.seed.value,
+  );
+  try {
+    return await kling.generate({ input: request.input });
+  } catch (error) {
+    if (isKlingError(error) && error instanceof client.KlingApiError) {
+      throw new KlingError(`kie.ai said ${error.code}`, { cause: error });
+    }
+    throw error;
+  } finally {
+    await mock.close();
+  }
+}
+
+// The types are real, not `any`: a wrong argument must be an error (else this directive is unused).
+// @ts-expect-error apiKey is a string
+createKlingClient({ apiKey: 42 });
+
+/** What a verified callback resolves to, from the `./webhooks` entry's CommonJS types. */
+export type VerifiedCallback = Awaited<ReturnType<typeof verifyCallback>>;
