@@ -174,7 +174,17 @@ export function compileValidators(document) {
     const types =
       schema.type === undefined ? undefined : Array.isArray(schema.type) ? schema.type : [schema.type];
     if (types) {
-      const test = types.map((type) => `is(${v}, ${q(type)})`).join(' || ');
+      // A test TypeScript narrows by, so the checks after it need no guard of their own.
+      const native = {
+        string: `typeof ${v} === 'string'`,
+        number: `typeof ${v} === 'number'`,
+        integer: `typeof ${v} === 'number' && Number.isInteger(${v})`,
+        boolean: `typeof ${v} === 'boolean'`,
+        array: `Array.isArray(${v})`,
+      };
+      const test = types
+        .map((type) => (types.length === 1 && native[type]) || `is(${v}, ${q(type)})`)
+        .join(' || ');
       // `duration: 5` reads better as "must be one of "5", "10"" than as "must be a string".
       const message = Array.isArray(schema.enum)
         ? add('enum', q(`must be one of ${schema.enum.map(q).join(', ')}`))
@@ -191,6 +201,12 @@ export function compileValidators(document) {
         `if (!${q(schema.enum)}.includes(${v} as never)) {\n${indent}  ${add('enum', q(`must be one of ${schema.enum.map(q).join(', ')}`))}\n${indent}}`,
       );
     }
+    // After a type check that returned on a mismatch, the value's kind is known: no second guard.
+    const only = types?.length === 1 ? types[0] : undefined;
+    const guard = (kind, test, block) =>
+      only === kind || (kind === 'number' && only === 'integer')
+        ? block
+        : `if (${test}) {\n${indent}  ${block}\n${indent}}`;
     const strings = [];
     if (typeof schema.minLength === 'number') {
       // UTF-16 length ≥ code points, so the count runs only when the length alone cannot decide.
@@ -215,7 +231,7 @@ export function compileValidators(document) {
       );
     }
     if (strings.length > 0) {
-      checks.push(`if (typeof ${v} === 'string') {\n${indent}  ${strings.join(`\n${indent}  `)}\n${indent}}`);
+      checks.push(guard('string', `typeof ${v} === 'string'`, strings.join(`\n${indent}  `)));
     }
     const numbers = [];
     const bound = (keyword, operator, limit, words) => {
@@ -235,7 +251,7 @@ export function compileValidators(document) {
       );
     }
     if (numbers.length > 0) {
-      checks.push(`if (typeof ${v} === 'number') {\n${indent}  ${numbers.join(`\n${indent}  `)}\n${indent}}`);
+      checks.push(guard('number', `typeof ${v} === 'number'`, numbers.join(`\n${indent}  `)));
     }
     const arrays = [];
     if (typeof schema.minItems === 'number') {
@@ -254,7 +270,7 @@ export function compileValidators(document) {
       );
     }
     if (arrays.length > 0) {
-      checks.push(`if (Array.isArray(${v})) {\n${indent}  ${arrays.join(`\n${indent}  `)}\n${indent}}`);
+      checks.push(guard('array', `Array.isArray(${v})`, arrays.join(`\n${indent}  `)));
     }
     if (schema.required || schema.properties || schema.additionalProperties !== undefined) {
       const object = [];
@@ -279,7 +295,11 @@ export function compileValidators(document) {
         );
       }
       checks.push(
-        `if (is(${v}, 'object')) {\n${indent}  const o = ${v} as Record<string, unknown>;\n${indent}  ${object.join(`\n${indent}  `)}\n${indent}}`,
+        guard(
+          'object',
+          `is(${v}, 'object')`,
+          `const o = ${v} as Record<string, unknown>;\n${indent}  ${object.join(`\n${indent}  `)}`,
+        ),
       );
     }
     if (checks.length > 0) {

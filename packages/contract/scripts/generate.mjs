@@ -149,6 +149,12 @@ export const FINAL_TASK_STATES = ${JSON.stringify(finalStates)} as const;
 
 /** Each business code with the client's error class for it and whether a retry may pass. */
 export const RESPONSE_CODE_FACTS = ${JSON.stringify(codes, null, 2)} as const;
+
+/** The client error class of each business code that is an error (\`x-enum-error-classes\`), compact. */
+export const ERROR_CLASS_BY_CODE = ${JSON.stringify(Object.fromEntries(codes.filter((entry) => entry.errorClass).map((entry) => [entry.code, entry.errorClass])), null, 2)} as const;
+
+/** The business codes a repeated request may pass (\`x-enum-transient\`). */
+export const TRANSIENT_CODES: readonly number[] = ${JSON.stringify(codes.filter((entry) => entry.transient).map((entry) => entry.code))};
 `;
 }
 

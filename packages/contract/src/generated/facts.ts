@@ -102,3 +102,21 @@ export const RESPONSE_CODE_FACTS = [
     "transient": false
   }
 ] as const;
+
+/** The client error class of each business code that is an error (`x-enum-error-classes`), compact. */
+export const ERROR_CLASS_BY_CODE = {
+  "400": "BadRequestError",
+  "401": "AuthenticationError",
+  "402": "InsufficientCreditsError",
+  "404": "NotFoundError",
+  "422": "ValidationError",
+  "429": "RateLimitError",
+  "433": "SubKeyLimitError",
+  "455": "ServiceUnavailableError",
+  "500": "ServerError",
+  "501": "GenerationFailedError",
+  "505": "FeatureDisabledError"
+} as const;
+
+/** The business codes a repeated request may pass (`x-enum-transient`). */
+export const TRANSIENT_CODES: readonly number[] = [429,455,500];

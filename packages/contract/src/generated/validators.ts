@@ -302,7 +302,7 @@ export function checkFileUploadEnvelope(value: unknown): Issue[] {
 }
 
 function schemaResponseCode(v: unknown, p: string, out: Issue[]): void {
-  if (!(is(v, "integer"))) {
+  if (!(typeof v === 'number' && Number.isInteger(v))) {
     add(out, p, "enum", "must be one of 200, 400, 401, 402, 404, 422, 429, 433, 455, 500, 501, 505");
     return;
   }
@@ -312,7 +312,7 @@ function schemaResponseCode(v: unknown, p: string, out: Issue[]): void {
 }
 
 function schemaMessage(v: unknown, p: string, out: Issue[]): void {
-  if (!(is(v, "string"))) {
+  if (!(typeof v === 'string')) {
     add(out, p, "type", "must be a string");
     return;
   }
@@ -323,8 +323,7 @@ function schemaErrorEnvelope(v: unknown, p: string, out: Issue[]): void {
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["code"] === undefined) {
       add(out, at(p, "code"), "required", "is required");
     }
@@ -336,7 +335,7 @@ function schemaErrorEnvelope(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["message"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
@@ -350,35 +349,30 @@ function schemaErrorEnvelope(v: unknown, p: string, out: Issue[]): void {
         }
       })(o["data"], at(p, "data"));
     }
-  }
 }
 
 function schemaTaskId(v: unknown, p: string, out: Issue[]): void {
-  if (!(is(v, "string"))) {
+  if (!(typeof v === 'string')) {
     add(out, p, "type", "must be a string");
     return;
   }
-  if (typeof v === 'string') {
-    if (v.length < 2 && chars(v) < 1) {
+  if (v.length < 2 && chars(v) < 1) {
       add(out, p, "minLength", "must not be empty");
     }
-  }
 }
 
 function schemaUnixMillis(v: unknown, p: string, out: Issue[]): void {
-  if (!(is(v, "integer"))) {
+  if (!(typeof v === 'number' && Number.isInteger(v))) {
     add(out, p, "type", "must be an integer");
     return;
   }
-  if (typeof v === 'number') {
-    if (v < 0) {
+  if (v < 0) {
       add(out, p, "minimum", "must be >= 0");
     }
-  }
 }
 
 function schemaKlingModel(v: unknown, p: string, out: Issue[]): void {
-  if (!(is(v, "string"))) {
+  if (!(typeof v === 'string')) {
     add(out, p, "enum", "must be one of \"kling/v2-1-pro\"");
     return;
   }
@@ -388,12 +382,11 @@ function schemaKlingModel(v: unknown, p: string, out: Issue[]): void {
 }
 
 function schemaHttpUrl(v: unknown, p: string, out: Issue[]): void {
-  if (!(is(v, "string"))) {
+  if (!(typeof v === 'string')) {
     add(out, p, "type", "must be a string");
     return;
   }
-  if (typeof v === 'string') {
-    if (v.length > 2048 && chars(v) > 2048) {
+  if (v.length > 2048 && chars(v) > 2048) {
       add(out, p, "maxLength", `must be at most 2048 characters (got ${chars(v)})`);
     }
     if (!isUri(v)) {
@@ -401,11 +394,10 @@ function schemaHttpUrl(v: unknown, p: string, out: Issue[]): void {
     } else if (!PATTERN_0.test(v)) {
       add(out, p, "pattern", "must be an http(s) URL");
     }
-  }
 }
 
 function schemaDuration(v: unknown, p: string, out: Issue[]): void {
-  if (!(is(v, "string"))) {
+  if (!(typeof v === 'string')) {
     add(out, p, "enum", "must be one of \"5\", \"10\"");
     return;
   }
@@ -419,8 +411,7 @@ function schemaKlingV21ProInput(v: unknown, p: string, out: Issue[]): void {
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["prompt"] === undefined) {
       add(out, at(p, "prompt"), "required", "is required");
     }
@@ -429,18 +420,16 @@ function schemaKlingV21ProInput(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["prompt"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
-        if (typeof v === 'string') {
-          if (v.length < 2 && chars(v) < 1) {
+        if (v.length < 2 && chars(v) < 1) {
             add(out, p, "minLength", "must not be empty");
           }
           if (v.length > 5000 && chars(v) > 5000) {
             add(out, p, "maxLength", `must be at most 5000 characters (got ${chars(v)})`);
           }
-        }
       })(o["prompt"], at(p, "prompt"));
     }
     if (o["image_url"] !== undefined) {
@@ -451,25 +440,22 @@ function schemaKlingV21ProInput(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["negative_prompt"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
-        if (typeof v === 'string') {
-          if (v.length > 500 && chars(v) > 500) {
+        if (v.length > 500 && chars(v) > 500) {
             add(out, p, "maxLength", `must be at most 500 characters (got ${chars(v)})`);
           }
-        }
       })(o["negative_prompt"], at(p, "negative_prompt"));
     }
     if (o["cfg_scale"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "number"))) {
+        if (!(typeof v === 'number')) {
           add(out, p, "type", "must be a number");
           return;
         }
-        if (typeof v === 'number') {
-          if (v < 0) {
+        if (v < 0) {
             add(out, p, "minimum", "must be >= 0");
           }
           if (v > 1) {
@@ -478,7 +464,6 @@ function schemaKlingV21ProInput(v: unknown, p: string, out: Issue[]): void {
           if (!isMultiple(v, 0.1)) {
             add(out, p, "multipleOf", "must be a multiple of 0.1");
           }
-        }
       })(o["cfg_scale"], at(p, "cfg_scale"));
     }
     if (o["tail_image_url"] !== undefined) {
@@ -497,7 +482,7 @@ function schemaKlingV21ProInput(v: unknown, p: string, out: Issue[]): void {
             alternatives.push(found);
             ((out: Issue[]) => {
               ((v: unknown, p: string) => {
-                if (!(is(v, "string"))) {
+                if (!(typeof v === 'string')) {
                   add(out, p, "type", "must be a string");
                   return;
                 }
@@ -511,7 +496,6 @@ function schemaKlingV21ProInput(v: unknown, p: string, out: Issue[]): void {
         }
       })(o["tail_image_url"], at(p, "tail_image_url"));
     }
-  }
 }
 
 function schemaCreateTaskRequest(v: unknown, p: string, out: Issue[]): void {
@@ -519,8 +503,7 @@ function schemaCreateTaskRequest(v: unknown, p: string, out: Issue[]): void {
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["model"] === undefined) {
       add(out, at(p, "model"), "required", "is required");
     }
@@ -536,7 +519,6 @@ function schemaCreateTaskRequest(v: unknown, p: string, out: Issue[]): void {
     if (o["input"] !== undefined) {
       schemaKlingV21ProInput(o["input"], at(p, "input"), out);
     }
-  }
 }
 
 function schemaCreateTaskResult(v: unknown, p: string, out: Issue[]): void {
@@ -544,15 +526,13 @@ function schemaCreateTaskResult(v: unknown, p: string, out: Issue[]): void {
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["taskId"] === undefined) {
       add(out, at(p, "taskId"), "required", "is required");
     }
     if (o["taskId"] !== undefined) {
       schemaTaskId(o["taskId"], at(p, "taskId"), out);
     }
-  }
 }
 
 function schemaCreateTaskEnvelope(v: unknown, p: string, out: Issue[]): void {
@@ -560,8 +540,7 @@ function schemaCreateTaskEnvelope(v: unknown, p: string, out: Issue[]): void {
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["code"] === undefined) {
       add(out, at(p, "code"), "required", "is required");
     }
@@ -573,7 +552,7 @@ function schemaCreateTaskEnvelope(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["message"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
@@ -606,11 +585,10 @@ function schemaCreateTaskEnvelope(v: unknown, p: string, out: Issue[]): void {
         }
       })(o["data"], at(p, "data"));
     }
-  }
 }
 
 function schemaTaskState(v: unknown, p: string, out: Issue[]): void {
-  if (!(is(v, "string"))) {
+  if (!(typeof v === 'string')) {
     add(out, p, "enum", "must be one of \"waiting\", \"queuing\", \"generating\", \"success\", \"fail\"");
     return;
   }
@@ -631,8 +609,7 @@ function schemaTaskRecord(v: unknown, p: string, out: Issue[]): void {
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["taskId"] === undefined) {
       add(out, at(p, "taskId"), "required", "is required");
     }
@@ -653,7 +630,7 @@ function schemaTaskRecord(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["model"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
@@ -664,7 +641,7 @@ function schemaTaskRecord(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["param"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
@@ -737,18 +714,15 @@ function schemaTaskRecord(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["creditsConsumed"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "number"))) {
+        if (!(typeof v === 'number')) {
           add(out, p, "type", "must be a number");
           return;
         }
-        if (typeof v === 'number') {
-          if (v < 0) {
+        if (v < 0) {
             add(out, p, "minimum", "must be >= 0");
           }
-        }
       })(o["creditsConsumed"], at(p, "creditsConsumed"));
     }
-  }
 }
 
 function schemaTaskParam(v: unknown, p: string, out: Issue[]): void {
@@ -760,28 +734,24 @@ function schemaTaskResult(v: unknown, p: string, out: Issue[]): void {
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["resultUrls"] === undefined) {
       add(out, at(p, "resultUrls"), "required", "is required");
     }
     if (o["resultUrls"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "array"))) {
+        if (!(Array.isArray(v))) {
           add(out, p, "type", "must be an array");
           return;
         }
-        if (Array.isArray(v)) {
-          if (v.length < 1) {
+        if (v.length < 1) {
             add(out, p, "minItems", "must have at least 1 item(s)");
           }
           v.forEach((item, index) => {
             schemaHttpUrl(item, `${p}[${index}]`, out);
           });
-        }
       })(o["resultUrls"], at(p, "resultUrls"));
     }
-  }
 }
 
 function schemaTaskRecordEnvelope(v: unknown, p: string, out: Issue[]): void {
@@ -789,8 +759,7 @@ function schemaTaskRecordEnvelope(v: unknown, p: string, out: Issue[]): void {
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["code"] === undefined) {
       add(out, at(p, "code"), "required", "is required");
     }
@@ -802,7 +771,7 @@ function schemaTaskRecordEnvelope(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["message"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
@@ -835,7 +804,6 @@ function schemaTaskRecordEnvelope(v: unknown, p: string, out: Issue[]): void {
         }
       })(o["data"], at(p, "data"));
     }
-  }
 }
 
 function schemaCallbackRecord(v: unknown, p: string, out: Issue[]): void {
@@ -845,8 +813,7 @@ function schemaCallbackRecord(v: unknown, p: string, out: Issue[]): void {
       add(out, p, "type", "must be an object");
       return;
     }
-    if (is(v, 'object')) {
-      const o = v as Record<string, unknown>;
+    const o = v as Record<string, unknown>;
       if (o["consumeCredits"] === undefined) {
         add(out, at(p, "consumeCredits"), "required", "is required");
       }
@@ -855,26 +822,23 @@ function schemaCallbackRecord(v: unknown, p: string, out: Issue[]): void {
       }
       if (o["consumeCredits"] !== undefined) {
         ((v: unknown, p: string) => {
-          if (!(is(v, "integer"))) {
+          if (!(typeof v === 'number' && Number.isInteger(v))) {
             add(out, p, "type", "must be an integer");
             return;
           }
-          if (typeof v === 'number') {
-            if (v < 0) {
+          if (v < 0) {
               add(out, p, "minimum", "must be >= 0");
             }
-          }
         })(o["consumeCredits"], at(p, "consumeCredits"));
       }
       if (o["remainedCredits"] !== undefined) {
         ((v: unknown, p: string) => {
-          if (!(is(v, "integer"))) {
+          if (!(typeof v === 'number' && Number.isInteger(v))) {
             add(out, p, "type", "must be an integer");
             return;
           }
         })(o["remainedCredits"], at(p, "remainedCredits"));
       }
-    }
   })(v, p);
 }
 
@@ -883,8 +847,7 @@ function schemaCallbackPayload(v: unknown, p: string, out: Issue[]): void {
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["code"] === undefined) {
       add(out, at(p, "code"), "required", "is required");
     }
@@ -893,7 +856,7 @@ function schemaCallbackPayload(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["code"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "integer"))) {
+        if (!(typeof v === 'number' && Number.isInteger(v))) {
           add(out, p, "enum", "must be one of 200, 501");
           return;
         }
@@ -904,7 +867,7 @@ function schemaCallbackPayload(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["msg"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
@@ -913,7 +876,6 @@ function schemaCallbackPayload(v: unknown, p: string, out: Issue[]): void {
     if (o["data"] !== undefined) {
       schemaCallbackRecord(o["data"], at(p, "data"), out);
     }
-  }
 }
 
 function schemaCreditBalanceEnvelope(v: unknown, p: string, out: Issue[]): void {
@@ -921,8 +883,7 @@ function schemaCreditBalanceEnvelope(v: unknown, p: string, out: Issue[]): void 
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["code"] === undefined) {
       add(out, at(p, "code"), "required", "is required");
     }
@@ -934,7 +895,7 @@ function schemaCreditBalanceEnvelope(v: unknown, p: string, out: Issue[]): void 
     }
     if (o["message"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
@@ -948,7 +909,6 @@ function schemaCreditBalanceEnvelope(v: unknown, p: string, out: Issue[]): void 
         }
       })(o["data"], at(p, "data"));
     }
-  }
 }
 
 function schemaDownloadUrlRequest(v: unknown, p: string, out: Issue[]): void {
@@ -956,15 +916,13 @@ function schemaDownloadUrlRequest(v: unknown, p: string, out: Issue[]): void {
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["url"] === undefined) {
       add(out, at(p, "url"), "required", "is required");
     }
     if (o["url"] !== undefined) {
       schemaHttpUrl(o["url"], at(p, "url"), out);
     }
-  }
 }
 
 function schemaDownloadUrlEnvelope(v: unknown, p: string, out: Issue[]): void {
@@ -972,8 +930,7 @@ function schemaDownloadUrlEnvelope(v: unknown, p: string, out: Issue[]): void {
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["code"] === undefined) {
       add(out, at(p, "code"), "required", "is required");
     }
@@ -985,7 +942,7 @@ function schemaDownloadUrlEnvelope(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["message"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
@@ -1018,16 +975,14 @@ function schemaDownloadUrlEnvelope(v: unknown, p: string, out: Issue[]): void {
         }
       })(o["data"], at(p, "data"));
     }
-  }
 }
 
 function schemaUploadPath(v: unknown, p: string, out: Issue[]): void {
-  if (!(is(v, "string"))) {
+  if (!(typeof v === 'string')) {
     add(out, p, "type", "must be a string");
     return;
   }
-  if (typeof v === 'string') {
-    if (v.length < 2 && chars(v) < 1) {
+  if (v.length < 2 && chars(v) < 1) {
       add(out, p, "minLength", "must not be empty");
     }
     if (v.length > 255 && chars(v) > 255) {
@@ -1038,16 +993,14 @@ function schemaUploadPath(v: unknown, p: string, out: Issue[]): void {
     } else if (!PATTERN_1.test(v)) {
       add(out, p, "pattern", "must match ^[^/](.*[^/])?$");
     }
-  }
 }
 
 function schemaUploadFileName(v: unknown, p: string, out: Issue[]): void {
-  if (!(is(v, "string"))) {
+  if (!(typeof v === 'string')) {
     add(out, p, "type", "must be a string");
     return;
   }
-  if (typeof v === 'string') {
-    if (v.length < 2 && chars(v) < 1) {
+  if (v.length < 2 && chars(v) < 1) {
       add(out, p, "minLength", "must not be empty");
     }
     if (v.length > 255 && chars(v) > 255) {
@@ -1058,7 +1011,6 @@ function schemaUploadFileName(v: unknown, p: string, out: Issue[]): void {
     } else if (!PATTERN_2.test(v)) {
       add(out, p, "pattern", "must match ^[^/\\\\]+$");
     }
-  }
 }
 
 function schemaStreamUploadRequest(v: unknown, p: string, out: Issue[]): void {
@@ -1066,8 +1018,7 @@ function schemaStreamUploadRequest(v: unknown, p: string, out: Issue[]): void {
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["file"] === undefined) {
       add(out, at(p, "file"), "required", "is required");
     }
@@ -1076,7 +1027,7 @@ function schemaStreamUploadRequest(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["file"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
@@ -1088,7 +1039,6 @@ function schemaStreamUploadRequest(v: unknown, p: string, out: Issue[]): void {
     if (o["fileName"] !== undefined) {
       schemaUploadFileName(o["fileName"], at(p, "fileName"), out);
     }
-  }
 }
 
 function schemaBase64UploadRequest(v: unknown, p: string, out: Issue[]): void {
@@ -1096,8 +1046,7 @@ function schemaBase64UploadRequest(v: unknown, p: string, out: Issue[]): void {
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["base64Data"] === undefined) {
       add(out, at(p, "base64Data"), "required", "is required");
     }
@@ -1106,15 +1055,13 @@ function schemaBase64UploadRequest(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["base64Data"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
-        if (typeof v === 'string') {
-          if (v.length < 2 && chars(v) < 1) {
+        if (v.length < 2 && chars(v) < 1) {
             add(out, p, "minLength", "must not be empty");
           }
-        }
       })(o["base64Data"], at(p, "base64Data"));
     }
     if (o["uploadPath"] !== undefined) {
@@ -1123,7 +1070,6 @@ function schemaBase64UploadRequest(v: unknown, p: string, out: Issue[]): void {
     if (o["fileName"] !== undefined) {
       schemaUploadFileName(o["fileName"], at(p, "fileName"), out);
     }
-  }
 }
 
 function schemaUrlUploadRequest(v: unknown, p: string, out: Issue[]): void {
@@ -1131,8 +1077,7 @@ function schemaUrlUploadRequest(v: unknown, p: string, out: Issue[]): void {
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["fileUrl"] === undefined) {
       add(out, at(p, "fileUrl"), "required", "is required");
     }
@@ -1148,7 +1093,6 @@ function schemaUrlUploadRequest(v: unknown, p: string, out: Issue[]): void {
     if (o["fileName"] !== undefined) {
       schemaUploadFileName(o["fileName"], at(p, "fileName"), out);
     }
-  }
 }
 
 function schemaFileUploadResult(v: unknown, p: string, out: Issue[]): void {
@@ -1156,8 +1100,7 @@ function schemaFileUploadResult(v: unknown, p: string, out: Issue[]): void {
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["fileName"] === undefined) {
       add(out, at(p, "fileName"), "required", "is required");
     }
@@ -1178,7 +1121,7 @@ function schemaFileUploadResult(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["fileName"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
@@ -1186,7 +1129,7 @@ function schemaFileUploadResult(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["filePath"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
@@ -1197,20 +1140,18 @@ function schemaFileUploadResult(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["fileSize"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "integer"))) {
+        if (!(typeof v === 'number' && Number.isInteger(v))) {
           add(out, p, "type", "must be an integer");
           return;
         }
-        if (typeof v === 'number') {
-          if (v < 0) {
+        if (v < 0) {
             add(out, p, "minimum", "must be >= 0");
           }
-        }
       })(o["fileSize"], at(p, "fileSize"));
     }
     if (o["mimeType"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
@@ -1218,20 +1159,17 @@ function schemaFileUploadResult(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["uploadedAt"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
-        if (typeof v === 'string') {
-          if (!isDateTime(v)) {
+        if (!isDateTime(v)) {
             add(out, p, "format", "must be a valid date-time");
           } else if (false) {
             add(out, p, "pattern", "must match undefined");
           }
-        }
       })(o["uploadedAt"], at(p, "uploadedAt"));
     }
-  }
 }
 
 function schemaFileUploadEnvelope(v: unknown, p: string, out: Issue[]): void {
@@ -1239,8 +1177,7 @@ function schemaFileUploadEnvelope(v: unknown, p: string, out: Issue[]): void {
     add(out, p, "type", "must be an object");
     return;
   }
-  if (is(v, 'object')) {
-    const o = v as Record<string, unknown>;
+  const o = v as Record<string, unknown>;
     if (o["success"] === undefined) {
       add(out, at(p, "success"), "required", "is required");
     }
@@ -1249,7 +1186,7 @@ function schemaFileUploadEnvelope(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["success"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "boolean"))) {
+        if (!(typeof v === 'boolean')) {
           add(out, p, "type", "must be a boolean");
           return;
         }
@@ -1257,7 +1194,7 @@ function schemaFileUploadEnvelope(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["code"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "integer"))) {
+        if (!(typeof v === 'number' && Number.isInteger(v))) {
           add(out, p, "enum", "must be one of 200, 400, 401, 405, 413, 500");
           return;
         }
@@ -1268,7 +1205,7 @@ function schemaFileUploadEnvelope(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["msg"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
@@ -1276,7 +1213,7 @@ function schemaFileUploadEnvelope(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["message"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(is(v, "string"))) {
+        if (!(typeof v === 'string')) {
           add(out, p, "type", "must be a string");
           return;
         }
@@ -1309,5 +1246,4 @@ function schemaFileUploadEnvelope(v: unknown, p: string, out: Issue[]): void {
         }
       })(o["data"], at(p, "data"));
     }
-  }
 }
