@@ -4,6 +4,8 @@
  */
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { CLIENT_GZIP_BUDGET_BYTES } from './budgets.mjs';
+import { kb, row, verdict } from './format.mjs';
 
 /** The clients compared, each as the import a user writes. */
 export const CLIENTS = [
@@ -38,4 +40,36 @@ export async function bundleSizes() {
     rows.push({ ...client, ...(await measure(client.source)) });
   }
   return rows;
+}
+
+/** The results.md section and summary rows of the bundle sizes. */
+export function bundleSection(sizes) {
+  const ours = sizes.find((entry) => entry.ours);
+  const peers = sizes.filter((entry) => !entry.ours && !entry.bare).sort((a, b) => a.gzip - b.gzip);
+  const underBudget = ours.gzip <= CLIENT_GZIP_BUDGET_BYTES;
+  const smallest = peers.every((entry) => entry.gzip > ours.gzip);
+  return {
+    summary: [
+      row('1. Client bundle, gzip', kb(ours.gzip), `≤ ${kb(CLIENT_GZIP_BUDGET_BYTES)}`, underBudget),
+      row(
+        '1. Client bundle vs the smallest peer',
+        `${kb(ours.gzip)} vs ${kb(peers[0].gzip)}`,
+        'smaller',
+        smallest,
+      ),
+    ],
+    lines: [
+      '## 1. Client bundle size (esbuild, minified, browser ESM, gzip -9)',
+      '',
+      '| client | minified | gzip | vs @kling-kit/client |',
+      '|---|--:|--:|--:|',
+      ...sizes.map(
+        (entry) =>
+          `| ${entry.name} | ${kb(entry.minified)} | ${kb(entry.gzip)} | ${(entry.gzip / ours.gzip).toFixed(2)}× |`,
+      ),
+      '',
+      `Budget ≤ ${kb(CLIENT_GZIP_BUDGET_BYTES)} gzip: ${verdict(underBudget)}. Smaller than every peer except bare ` +
+        `openapi-fetch: ${verdict(smallest)} (smallest peer: ${peers[0].name}, ${kb(peers[0].gzip)}).`,
+    ],
+  };
 }

@@ -4,7 +4,9 @@
  */
 import { createKlingClient } from '@kling-kit/client';
 import { startMockServer } from '@kling-kit/mock-server';
-import { median } from './median.mjs';
+import { CLIENT_OVERHEAD_MAX_RATIO } from './budgets.mjs';
+import { row, verdict } from './format.mjs';
+import { median } from './harness.mjs';
 
 const INPUT = {
   prompt: 'A paper boat drifting down a rain-soaked street',
@@ -67,4 +69,27 @@ export async function clientOverhead(iterations = 400) {
   } finally {
     await mock.close();
   }
+}
+
+/** The results.md section and summary row of the client overhead. */
+export function overheadSection(overhead) {
+  const ok = overhead.ratio <= CLIENT_OVERHEAD_MAX_RATIO;
+  return {
+    summary: [
+      row(
+        '2. Client overhead vs bare fetch',
+        overhead.ratio.toFixed(3),
+        `≤ ${CLIENT_OVERHEAD_MAX_RATIO}`,
+        ok,
+      ),
+    ],
+    lines: [
+      '## 2. Client overhead: createTask + getTask, client vs bare fetch (same in-process mock, interleaved)',
+      '',
+      '| iterations | bare fetch median | client median | ratio | budget | result |',
+      '|--:|--:|--:|--:|--:|:-:|',
+      `| ${overhead.iterations} | ${overhead.bareMs.toFixed(2)} ms | ${overhead.clientMs.toFixed(2)} ms | ` +
+        `${overhead.ratio.toFixed(3)} | ≤ ${CLIENT_OVERHEAD_MAX_RATIO} | ${verdict(ok)} |`,
+    ],
+  };
 }

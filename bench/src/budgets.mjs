@@ -1,0 +1,36 @@
+/**
+ * Every budget and goal the benchmarks check, in one place: `pnpm bench` (results.md) and the tests
+ * that assert them (bench/test/budgets.test.ts) read them from here. Plain data, no imports, so any
+ * script can read it without depending on the bench package. Limits that are kie.ai's facts (such as
+ * its 10 recordInfo queries per second) are not budgets: they come from the spec, through the contract.
+ */
+
+/** 1. The client's main entry, bundled for the browser (esbuild, minified, ESM), gzipped: at most this. */
+export const CLIENT_GZIP_BUDGET_BYTES = 8 * 1024;
+
+/** 2. createTask + getTask through the client vs bare fetch, ratio of medians: at most this (`pnpm bench`). */
+export const CLIENT_OVERHEAD_MAX_RATIO = 1.15;
+
+/** 2. The same ratio as `pnpm test` asserts it: a loose bound, so a noisy machine never fails the test. */
+export const CLIENT_OVERHEAD_TEST_MAX_RATIO = 1.5;
+
+/** 3. Detection lag of the client's wait: at most this for tasks up to `WAIT_SHORT_TASK_S` long… */
+export const WAIT_SHORT_LAG_MS = 3_000;
+export const WAIT_SHORT_TASK_S = 30;
+/** …and at most this share of a longer task's length. */
+export const WAIT_LONG_LAG_SHARE = 0.1;
+/** 3. Polls over all task lengths: at least this many times fewer than a fixed 500 ms poll. */
+export const WAIT_POLLS_FEWER_THAN_500MS = 10;
+
+/** 4. Mock throughput as a share of bare Express 5 serving the same routes without validation or state. */
+export const MOCK_VS_BARE_MIN_RATIO = 0.7;
+/** 4. Mock throughput against Stoplight Prism on the same spec: at least this many times Prism's. */
+export const MOCK_VS_PRISM_MIN_RATIO = 1.5;
+
+/** 5. Churn: heap and RSS after an hour of mock time at most this share above their 30-minute level. */
+export const CHURN_MAX_GROWTH = 0.1;
+
+/** 6. The mock CLI, spawn to first answer: at most this (median of the cold starts). */
+export const COLD_START_MAX_MS = 300;
+/** 6. The mock CLI's VmRSS 3 s after 2 000 createTask + 2 000 recordInfo: at most this. */
+export const RSS_AFTER_LOAD_MAX_MIB = 130;
