@@ -88,16 +88,31 @@ describe('callbacks', () => {
   it('retries a non-2xx answer with backoff, and logs every attempt', async () => {
     receiver.statuses = [500, 503, 200];
     const taskId = await kie.newTask(withCallback(receiver.url));
+    // Realistic retry delays (5 s, then 30 s) are far beyond the few wall-clock milliseconds this test
+    // takes, so only advanceClock brings each retry: the backoff is checked on the mock clock.
+    mock.admin.configure({ timing: 'realistic' });
+    const attemptsSoFar = async () => {
+      await mock.admin.settleCallbacks();
+      return mock.admin.deliveries(taskId).length;
+    };
     mock.admin.advanceClock(10_000);
+    expect(await attemptsSoFar()).toBe(1);
+    mock.admin.advanceClock(4_000);
+    expect(await attemptsSoFar()).toBe(1); // not before the first delay
+    mock.admin.advanceClock(1_000);
+    expect(await attemptsSoFar()).toBe(2);
+    mock.admin.advanceClock(25_000);
+    expect(await attemptsSoFar()).toBe(2); // the second delay is longer than the first
+    mock.admin.advanceClock(5_000);
+    expect(await attemptsSoFar()).toBe(3);
     const attempts = await receiver.waitFor(3);
-    await mock.admin.settleCallbacks();
     const log = mock.admin.deliveries(taskId);
     expect(log.map((entry) => [entry.attempt, entry.trigger, entry.outcome, entry.status])).toEqual([
       [1, 'task-finished', 'failed', 500],
       [2, 'retry', 'failed', 503],
       [3, 'retry', 'delivered', 200],
     ]);
-    const times = attempts.map((attempt) => attempt.receivedAt);
+    const times = log.map((entry) => entry.sentAt);
     const [first = 0, second = 0, third = 0] = times;
     expect(third - second).toBeGreaterThan(second - first);
     expect(attempts.map((attempt) => JSON.parse(attempt.body).data.taskId)).toEqual([taskId, taskId, taskId]);

@@ -23,6 +23,8 @@ function run(args: string[], env: Record<string, string> = {}) {
     stderr += chunk;
   });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // 'close' comes after 'exit' once stdout and stderr have ended: all the output has been read.
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   const output = () => ({ stdout, stderr });
   const waitFor = async (pattern: RegExp, timeoutMs = 5_000) => {
     const started = Date.now();
@@ -34,7 +36,7 @@ function run(args: string[], env: Record<string, string> = {}) {
     }
     return pattern.exec(stdout) as RegExpExecArray;
   };
-  return { child, exited, output, waitFor };
+  return { child, exited, closed, output, waitFor };
 }
 
 describe('kling-mock', () => {
@@ -81,12 +83,16 @@ describe('kling-mock', () => {
   it('stays quiet with --quiet and reports a port in use', async () => {
     const first = run(['--port', '0', '--quiet', '--timing', 'fast']);
     const [, url] = await first.waitFor(/listening on (http:\/\/127\.0\.0\.1:(\d+))/);
-    await fetch(`${url}/healthz`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(first.output().stdout).not.toContain('"time"');
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
     const second = run(['--port', new URL(url as string).port]);
     expect(await second.exited).toBe(1);
     expect(second.output().stderr).toContain('already in use');
+    // Once the server has stopped and its output has all been read, a log line for the request
+    // above would be there.
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    await first.closed;
+    expect(first.output().stdout).not.toContain('"time"');
   });
 });
 

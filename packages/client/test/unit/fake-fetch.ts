@@ -4,6 +4,7 @@
  * of steps or by a handler.
  */
 import type { TaskRecord } from '@kling-kit/contract';
+import { vi } from 'vitest';
 import { type ClientOptions, createKlingClient, type KlingClient } from '../../src/index';
 
 export const API_KEY = 'sk-unit-test-4f9c2b7e1d';
@@ -207,4 +208,33 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('Expected the promise to reject, but it resolved');
+}
+
+/**
+ * Fakes setTimeout and Date, the only clocks the client reads (request timeouts, backoff, Retry-After
+ * dates, wait deadlines, the poll scheduler), so a test asserts exact times and never sleeps:
+ * `vi.advanceTimersByTimeAsync` moves the clock. Pair it with `afterEach(() => vi.useRealTimers())`.
+ * A fake `Date` also makes `FetchCall.at` exact.
+ */
+export function useFakeClock(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+}
+
+/** A promise and whether it has settled yet: read `settled` after moving the fake clock. */
+export function tracked<T>(promise: Promise<T>): { readonly promise: Promise<T>; readonly settled: boolean } {
+  let settled = false;
+  promise.then(
+    () => {
+      settled = true;
+    },
+    () => {
+      settled = true;
+    },
+  );
+  return {
+    promise,
+    get settled() {
+      return settled;
+    },
+  };
 }

@@ -30,6 +30,8 @@ import {
   type Step,
   scripted,
   TASK_ID,
+  tracked,
+  useFakeClock,
 } from './fake-fetch';
 
 type RetryEvent = Parameters<NonNullable<ClientHooks['onRetry']>>[0];
@@ -146,9 +148,9 @@ describe('safe calls (GET) retry transient failures', () => {
     expect(fake.calls).toHaveLength(1);
   });
 
-  // BUG: the module says safe calls retry on "5xx", but RETRYABLE_CODES holds only 500/502/503/504,
-  // so a proxy's HTML 520/522/524 (Cloudflare: origin down, timed out) fails the GET at once. Since
-  // waits now share `isTransient` with request(), the same page also ends a waitForTask (see wait.test).
+  // Safe calls retry any 5xx the spec does not list as final (isTransientCode: 501 and 505 are final),
+  // so a proxy's HTML 520/522/524 (Cloudflare: origin down, timed out) is retried like a 502. Waits
+  // share `isTransient` with request() and ride out the same page (see wait.test.ts).
   it.each([520, 522, 524])('retries an HTML %i page from a proxy', async (status) => {
     const fake = scripted(html(status), ok(record()));
     await expect(client(fake, { maxRetries: 2 }).getTask(TASK_ID)).resolves.toMatchObject({
@@ -175,7 +177,7 @@ describe('safe calls (GET) retry transient failures', () => {
 
 describe('retry delays', () => {
   it('honours Retry-After in seconds', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    useFakeClock();
     const fake = scripted(failure(429, { status: 429, headers: { 'retry-after': '2' } }), ok(record()));
     const { hooks, nextRetry } = retryRecorder();
     const retried = nextRetry();
@@ -224,7 +226,7 @@ describe('retry delays', () => {
   });
 
   it('caps Retry-After at 60 s', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    useFakeClock();
     const fake = scripted(failure(429, { status: 429, headers: { 'retry-after': '3600' } }), ok(record()));
     const { hooks, nextRetry } = retryRecorder();
     const retried = nextRetry();
@@ -234,9 +236,9 @@ describe('retry delays', () => {
     await expect(task).resolves.toMatchObject({ taskId: TASK_ID });
   });
 
-  // BUG: a bare HTTP 429 (a gateway's "Too Many Requests" page, no envelope) loses its Retry-After:
-  // readEnvelope builds the RateLimitError without `retryAfterSec`, so the client retries after its own
-  // backoff (≤ 0.5 s) instead of the 2 s the server asked for.
+  // A bare HTTP 429 (a gateway's "Too Many Requests" page, no envelope) still becomes a RateLimitError
+  // with the Retry-After it carries: readEnvelope reads the header on that path too, so the client
+  // waits the 2 s the server asked for, not its own backoff (≤ 0.5 s).
   it('honours Retry-After on a bare HTTP 429 without an envelope body', async () => {
     const fake = scripted(
       new Response('Too Many Requests', { status: 429, headers: { 'retry-after': '2' } }),
@@ -253,7 +255,7 @@ describe('retry delays', () => {
   });
 
   it('backs off exponentially with full jitter, capped at 8 s', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    useFakeClock();
     vi.spyOn(Math, 'random').mockReturnValue(1); // the top of each jitter range
     const fake = scripted(connectionError());
     const { hooks, events } = retryRecorder();
@@ -344,10 +346,19 @@ describe('timeouts', () => {
   });
 
   it('turns a GET with no answer into KlingTimeoutError after the retries', async () => {
+    useFakeClock();
     const fake = scripted(HANG);
     const { hooks, events } = retryRecorder();
-    const started = Date.now();
-    const error = await rejection(client(fake, { timeoutMs: 40, maxRetries: 1, hooks }).getTask(TASK_ID));
+    const call = tracked(rejection(client(fake, { timeoutMs: 40, maxRetries: 1, hooks }).getTask(TASK_ID)));
+
+    // Two attempts of 40 ms each. The backoff between them is 0 ms (Math.random is 0), but as a timer
+    // it fires 1 ms later, as Node's setTimeout(0) does: 81 ms in all.
+    await vi.advanceTimersByTimeAsync(80);
+    expect(call.settled).toBe(false);
+    expect(fake.calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(call.settled).toBe(true);
+    const error = await call.promise;
 
     expect(error).toBeInstanceOf(KlingTimeoutError);
     expect((error as Error).message).toContain('40 ms');
@@ -355,7 +366,7 @@ describe('timeouts', () => {
     expect(fake.calls).toHaveLength(2);
     expect(fake.calls.every((call) => call.request.signal.aborted)).toBe(true);
     expect(events[0]?.error).toBeInstanceOf(KlingTimeoutError);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(70);
+    expect(fake.calls.map((attempt) => attempt.at - (fake.calls[0]?.at ?? 0))).toEqual([0, 41]);
   });
 
   it('retries a timeout and takes the next answer', async () => {
@@ -369,20 +380,24 @@ describe('timeouts', () => {
 
 describe('aborts', () => {
   it('aborts a request in flight with KlingAbortError, and the fetch sees the signal abort', async () => {
+    useFakeClock();
     const fake = scripted(HANG);
     const controller = new AbortController();
-    const started = Date.now();
-    const pending = rejection(
-      client(fake, { maxRetries: 3 }).getTask(TASK_ID, { signal: controller.signal }),
+    const pending = tracked(
+      rejection(client(fake, { maxRetries: 3 }).getTask(TASK_ID, { signal: controller.signal })),
     );
-    setTimeout(() => controller.abort(), 20);
-    const error = await pending;
+    await vi.advanceTimersByTimeAsync(20);
+    expect(fake.calls).toHaveLength(1); // in flight, and hanging
+    expect(pending.settled).toBe(false);
+    controller.abort();
+    await vi.advanceTimersByTimeAsync(0); // no time passes: the abort alone ends the call
+    expect(pending.settled).toBe(true);
+    const error = await pending.promise;
 
     expect(error).toBeInstanceOf(KlingAbortError);
     expect((error as Error).message).toContain('GET /api/v1/jobs/recordInfo');
     expect(fake.calls).toHaveLength(1);
     expect(fake.calls[0]?.request.signal.aborted).toBe(true);
-    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('does not send with an already aborted signal', async () => {
@@ -393,35 +408,48 @@ describe('aborts', () => {
   });
 
   it('rethrows a KlingError abort reason as is', async () => {
+    useFakeClock();
     const reason = new KlingError('shutting down');
     const controller = new AbortController();
     const fake = scripted(HANG);
     const pending = rejection(client(fake).getTask(TASK_ID, { signal: controller.signal }));
-    setTimeout(() => controller.abort(reason), 5);
+    await vi.advanceTimersByTimeAsync(5);
+    expect(fake.calls).toHaveLength(1); // in flight
+    controller.abort(reason);
     expect(await pending).toBe(reason);
   });
 
   it('aborts createTask in flight with KlingAbortError', async () => {
+    useFakeClock();
     const fake = scripted(HANG);
     const controller = new AbortController();
     const pending = rejection(client(fake).createTask(CREATE, { signal: controller.signal }));
-    setTimeout(() => controller.abort(), 10);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(fake.calls).toHaveLength(1); // in flight
+    controller.abort();
     expect(await pending).toBeInstanceOf(KlingAbortError);
     expect(fake.calls).toHaveLength(1);
     expect(fake.calls[0]?.request.signal.aborted).toBe(true);
   });
 
   it('stops waiting to retry when aborted during the backoff', async () => {
+    useFakeClock();
     const fake = scripted(failure(429, { status: 429, headers: { 'retry-after': '30' } }), ok(record()));
     const controller = new AbortController();
     const { hooks } = retryRecorder();
     hooks.onRetry = () => {
       setTimeout(() => controller.abort(), 10);
     };
-    const started = Date.now();
-    const error = await rejection(client(fake, { hooks }).getTask(TASK_ID, { signal: controller.signal }));
-    expect(error).toBeInstanceOf(KlingAbortError);
+    const pending = tracked(
+      rejection(client(fake, { hooks }).getTask(TASK_ID, { signal: controller.signal })),
+    );
+    await vi.advanceTimersByTimeAsync(9);
+    expect(pending.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1); // the abort, 10 ms into the 30 s backoff
+    expect(pending.settled).toBe(true);
+    expect(await pending.promise).toBeInstanceOf(KlingAbortError);
     expect(fake.calls).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    await vi.advanceTimersByTimeAsync(30_000); // past the time the retry was due
+    expect(fake.calls).toHaveLength(1);
   });
 });

@@ -211,9 +211,9 @@ describe('createTask: the request and the handle', () => {
     expect(fake.calls.map((call) => call.method)).toEqual(['POST', 'GET']);
   });
 
-  // BUG: a success envelope whose `data` is null (or lacks taskId) escapes as a raw TypeError
-  // ("Cannot read properties of null (reading 'taskId')") instead of a KlingError, breaking the
-  // "every error is a KlingError" contract; `{ data: {} }` even resolves with `taskId: undefined`.
+  // createTask checks that a success envelope's `data` holds a taskId: `{ data: null }` or
+  // `{ data: {} }` rejects with a KlingResponseError ("code 200 without the expected data"), as every
+  // error is a KlingError, rather than a raw TypeError or a handle with `taskId: undefined`.
   it('rejects a success envelope without data.taskId with a KlingError', async () => {
     for (const data of [null, {}]) {
       const error = await rejection(client(scripted(ok(data))).createTask({ input: INPUT }));
@@ -340,8 +340,8 @@ describe('getTask: decoding the record', () => {
     expect(decodeTask(raw)).toMatchObject({ updateTime: null, completeTime: null, costTimeMs: null });
   });
 
-  // BUG: `{ code: 200, data: null }` makes decodeTask throw a raw TypeError ("Cannot read properties
-  // of null (reading 'state')"), not a KlingError; inside waitForTask it then rejects the wait.
+  // getTask checks that a success envelope's `data` is a record (it has a state) before decodeTask
+  // reads it: `{ code: 200, data: null }` rejects with a KlingResponseError, not a raw TypeError.
   it('rejects a success envelope without a record with a KlingError', async () => {
     const error = await rejection(client(scripted(ok(null)), { maxRetries: 0 }).getTask(TASK_ID));
     expect(error).toBeInstanceOf(KlingError);

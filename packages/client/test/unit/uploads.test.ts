@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AuthenticationError,
   BASE64_UPLOAD_MAX_BYTES,
@@ -18,6 +18,7 @@ import {
   rejection,
   scripted,
   UPLOAD_BASE_URL,
+  useFakeClock,
 } from './fake-fetch';
 
 const STORED: UploadedFile = {
@@ -28,6 +29,10 @@ const STORED: UploadedFile = {
   mimeType: 'image/png',
   uploadedAt: '2025-01-01T12:00:00.000Z',
 };
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 /** The upload server's success envelope. */
 const uploaded = () => json({ success: true, code: 200, msg: 'File uploaded successfully', data: STORED });
@@ -232,12 +237,15 @@ describe('uploadFile', () => {
   });
 
   it('honours the signal', async () => {
+    useFakeClock();
     const fake = scripted(HANG);
     const controller = new AbortController();
     const pending = rejection(
       client(fake).uploadFile('https://example.com/a.png', { signal: controller.signal }),
     );
-    setTimeout(() => controller.abort(), 10);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(fake.calls).toHaveLength(1); // in flight
+    controller.abort();
     expect(await pending).toBeInstanceOf(KlingAbortError);
     expect(fake.calls[0]?.request.signal.aborted).toBe(true);
   });

@@ -1,5 +1,5 @@
 import type { TaskState } from '@kling-kit/contract';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AuthenticationError,
   type ClientHooks,
@@ -26,10 +26,15 @@ import {
   type Step,
   scripted,
   TASK_ID,
+  tracked,
+  useFakeClock,
 } from './fake-fetch';
 
 const fast = { pollDelay: () => 10 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 /** One recordInfo answer per state, in order (the last repeats). */
 const states = (...list: TaskState[]): Step[] => list.map((state) => ok(recordIn(state)));
@@ -89,40 +94,57 @@ describe('waitForTask', () => {
   });
 
   it('rejects at the deadline with WaitTimeoutError and aborts the request in flight', async () => {
+    useFakeClock();
     const fake = scripted(ok(recordIn('generating')), HANG);
-    const started = Date.now();
-    const error = await rejection(client(fake).waitForTask(TASK_ID, { ...fast, timeoutMs: 150 }));
+    const wait = tracked(rejection(client(fake).waitForTask(TASK_ID, { ...fast, timeoutMs: 150 })));
 
+    await vi.advanceTimersByTimeAsync(149);
+    expect(wait.settled).toBe(false);
+    expect(fake.calls).toHaveLength(2); // the second poll went out at 10 ms and hangs
+    expect(fake.calls[1]?.request.signal.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(wait.settled).toBe(true);
+
+    const error = await wait.promise;
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect(error).toMatchObject({ taskId: TASK_ID, timeoutMs: 150, lastState: 'generating' });
     expect((error as Error).message).toContain(TASK_ID);
-    expect(Date.now() - started).toBeLessThan(1_000);
     expect(fake.calls).toHaveLength(2);
     expect(fake.calls[1]?.request.signal.aborted).toBe(true);
   });
 
   it('rejects at the deadline when no poll ever answered', async () => {
+    useFakeClock();
     const fake = scripted(HANG);
-    const error = await rejection(client(fake).waitForTask(TASK_ID, { timeoutMs: 50 }));
+    const wait = tracked(rejection(client(fake).waitForTask(TASK_ID, { timeoutMs: 50 })));
+    await vi.advanceTimersByTimeAsync(49);
+    expect(wait.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(wait.settled).toBe(true);
+
+    const error = await wait.promise;
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect((error as WaitTimeoutError).lastState).toBeUndefined();
     expect(fake.calls[0]?.request.signal.aborted).toBe(true);
   });
 
   it('does not accept a success that arrives after the deadline', async () => {
-    // This fetch ignores the abort and answers late, as a proxy that buffers the response might.
+    useFakeClock();
+    // This fetch ignores the abort and answers late (at 130 ms), as a proxy that buffers the response might.
     const fake = scripted(ok(recordIn('waiting')), async () => {
-      await sleep(120);
+      await new Promise((resolve) => setTimeout(resolve, 120));
       return ok(recordIn('success'));
     });
-    const error = await rejection(client(fake).waitForTask(TASK_ID, { ...fast, timeoutMs: 60 }));
+    const wait = tracked(rejection(client(fake).waitForTask(TASK_ID, { ...fast, timeoutMs: 60 })));
+    await vi.advanceTimersByTimeAsync(200); // past the deadline and the late answer
+    expect(wait.settled).toBe(true);
+    const error = await wait.promise;
     expect(error).toBeInstanceOf(WaitTimeoutError);
     expect(error).toMatchObject({ taskId: TASK_ID, lastState: 'waiting' });
   });
 
-  // BUG: the deadline is a plain setTimeout, so a timeoutMs above 2^31 - 1 ms (~24.8 days), or
-  // Infinity for "no deadline", overflows: Node fires it after 1 ms (TimeoutOverflowWarning) and the
-  // wait rejects at once with "WaitTimeoutError: … after Infinity ms".
+  // setTimeout cannot hold a delay above 2^31 - 1 ms (~24.8 days): Node would fire it after 1 ms.
+  // The wait sets no deadline timer beyond that range, so Infinity means "no deadline".
   it.each([Number.POSITIVE_INFINITY, 3_000_000_000])(
     'accepts a very long deadline (%d ms)',
     async (timeoutMs) => {
@@ -134,18 +156,22 @@ describe('waitForTask', () => {
   );
 
   it('cuts a retry backoff short at the deadline', async () => {
+    useFakeClock();
     const fake = scripted(
       failure(429, { status: 429, headers: { 'retry-after': '30' } }),
       ok(recordIn('success')),
     );
-    const started = Date.now();
-    const error = await rejection(client(fake, { maxRetries: 3 }).waitForTask(TASK_ID, { timeoutMs: 80 }));
-    expect(error).toBeInstanceOf(WaitTimeoutError);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    const wait = tracked(rejection(client(fake, { maxRetries: 3 }).waitForTask(TASK_ID, { timeoutMs: 80 })));
+    await vi.advanceTimersByTimeAsync(79);
+    expect(wait.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1); // at 80 ms, not at the 30 s the server asked for
+    expect(wait.settled).toBe(true);
+    expect(await wait.promise).toBeInstanceOf(WaitTimeoutError);
     expect(fake.calls).toHaveLength(1);
   });
 
-  it('rejects with KlingAbortError quickly when the signal aborts a poll in flight', async () => {
+  it('rejects with KlingAbortError at once when the signal aborts a poll in flight', async () => {
+    useFakeClock();
     const fake = scripted(ok(recordIn('queuing')), HANG);
     const controller = new AbortController();
     const hooks: ClientHooks = {
@@ -153,25 +179,33 @@ describe('waitForTask', () => {
         setTimeout(() => controller.abort(), 30);
       },
     };
-    const started = Date.now();
-    const error = await rejection(
-      client(fake, { hooks }).waitForTask(TASK_ID, { ...fast, signal: controller.signal }),
+    const wait = tracked(
+      rejection(client(fake, { hooks }).waitForTask(TASK_ID, { ...fast, signal: controller.signal })),
     );
-    expect(error).toBeInstanceOf(KlingAbortError);
-    expect(Date.now() - started).toBeLessThan(500);
+    await vi.advanceTimersByTimeAsync(29);
+    expect(wait.settled).toBe(false);
+    expect(fake.calls).toHaveLength(2); // the second poll went out at 10 ms and hangs
+    await vi.advanceTimersByTimeAsync(1); // the abort, at 30 ms: no more time passes before the rejection
+    expect(wait.settled).toBe(true);
+    expect(await wait.promise).toBeInstanceOf(KlingAbortError);
     expect(fake.calls).toHaveLength(2);
     expect(fake.calls[1]?.request.signal.aborted).toBe(true);
   });
 
   it('rejects with KlingAbortError when the signal aborts between polls', async () => {
+    useFakeClock();
     const fake = scripted(ok(recordIn('queuing')));
     const controller = new AbortController();
-    const pending = rejection(
-      client(fake).waitForTask(TASK_ID, { pollDelay: () => 60_000, signal: controller.signal }),
+    const wait = tracked(
+      rejection(client(fake).waitForTask(TASK_ID, { pollDelay: () => 60_000, signal: controller.signal })),
     );
-    await sleep(30);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(fake.calls).toHaveLength(1); // answered; the next poll is due at 60 s
     controller.abort();
-    expect(await pending).toBeInstanceOf(KlingAbortError);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(wait.settled).toBe(true);
+    expect(await wait.promise).toBeInstanceOf(KlingAbortError);
+    await vi.advanceTimersByTimeAsync(60_000); // past the time the next poll was due
     expect(fake.calls).toHaveLength(1);
   });
 
@@ -213,8 +247,8 @@ describe('waitForTask', () => {
     expect(fake.calls).toHaveLength(11);
   });
 
-  // BUG: wait.ts promises to ride out "5xx", and did for any non-envelope answer ≥ 500, but now uses
-  // request()'s isTransient (500/502/503/504 only): a proxy's HTML 522 rejects the whole wait.
+  // The wait rides out what request()'s isTransient calls transient, which includes any 5xx the spec
+  // does not list (a proxy's HTML 520/522/524), not only 500/502/503/504.
   it('rides out a proxy HTML 522 during the wait', async () => {
     const fake = scripted(ok(recordIn('waiting')), html(522), ok(recordIn('success')));
     await expect(client(fake, { maxRetries: 0 }).waitForTask(TASK_ID, fast)).resolves.toMatchObject({
@@ -223,12 +257,19 @@ describe('waitForTask', () => {
   });
 
   it('keeps riding out transient errors until the deadline', async () => {
+    useFakeClock();
     const fake = scripted(failure(500, { status: 500 }));
-    const error = await rejection(
-      client(fake, { maxRetries: 0 }).waitForTask(TASK_ID, { ...fast, timeoutMs: 100 }),
+    const wait = tracked(
+      rejection(client(fake, { maxRetries: 0 }).waitForTask(TASK_ID, { ...fast, timeoutMs: 100 })),
     );
-    expect(error).toBeInstanceOf(WaitTimeoutError);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(wait.settled).toBe(true);
+    expect(await wait.promise).toBeInstanceOf(WaitTimeoutError);
     expect(fake.calls.length).toBeGreaterThan(2);
+    // One poll every 10 ms (pollDelay) from 0 to 90 ms; the deadline at 100 ms ends the wait.
+    expect(fake.calls.map((call) => call.at - (fake.calls[0]?.at ?? 0))).toEqual([
+      0, 10, 20, 30, 40, 50, 60, 70, 80, 90,
+    ]);
   });
 
   it.each([
@@ -248,9 +289,10 @@ describe('waitForTask', () => {
   });
 
   it('passes the state and the task age to pollDelay', async () => {
+    useFakeClock();
     const fake = scripted(...states('waiting', 'generating', 'success'));
     const calls: [TaskState | undefined, number][] = [];
-    await client(fake).waitForTask(
+    const wait = client(fake).waitForTask(
       { taskId: TASK_ID, model: 'kling/v2-1-pro', createdAt: Date.now() - 60_000 },
       {
         pollDelay: (state, elapsedMs) => {
@@ -259,26 +301,29 @@ describe('waitForTask', () => {
         },
       },
     );
-    expect(calls.map(([state]) => state)).toEqual(['waiting', 'generating']);
-    for (const [, elapsedMs] of calls) {
-      expect(elapsedMs).toBeGreaterThanOrEqual(60_000);
-      expect(elapsedMs).toBeLessThan(62_000);
-    }
+    await vi.advanceTimersByTimeAsync(20);
+    await wait;
+    // Polls at 0 and 10 ms of a task created 60 s before the wait began.
+    expect(calls).toEqual([
+      ['waiting', 60_000],
+      ['generating', 60_010],
+    ]);
   });
 
   it('takes the task age from createTime when given only a taskId', async () => {
+    useFakeClock();
     const createTime = Date.now() - 45_000;
     const fake = scripted(ok(recordIn('waiting', { createTime })), ok(recordIn('success', { createTime })));
     const ages: number[] = [];
-    await client(fake).waitForTask(TASK_ID, {
+    const wait = client(fake).waitForTask(TASK_ID, {
       pollDelay: (_state, elapsedMs) => {
         ages.push(elapsedMs);
         return 10;
       },
     });
-    expect(ages).toHaveLength(1);
-    expect(ages[0]).toBeGreaterThanOrEqual(45_000);
-    expect(ages[0]).toBeLessThan(47_000);
+    await vi.advanceTimersByTimeAsync(10);
+    await wait;
+    expect(ages).toEqual([45_000]);
   });
 
   it('asks pollDelay with no state after a transient error before the first answer', async () => {
@@ -294,21 +339,17 @@ describe('waitForTask', () => {
   });
 
   it('uses the default schedule: the second poll comes 2.1–2.5 s after the first', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    try {
-      const fake = scripted(...states('waiting', 'success'));
-      const done = client(fake).waitForTask(TASK_ID);
-      await vi.advanceTimersByTimeAsync(2_000);
-      expect(fake.calls).toHaveLength(1);
-      await vi.advanceTimersByTimeAsync(600);
-      await expect(done).resolves.toMatchObject({ state: 'success' });
-      const [first, second] = fake.calls;
-      const gap = (second?.at ?? 0) - (first?.at ?? 0);
-      expect(gap).toBeGreaterThanOrEqual(2_100);
-      expect(gap).toBeLessThanOrEqual(2_500);
-    } finally {
-      vi.useRealTimers();
-    }
+    useFakeClock();
+    const fake = scripted(...states('waiting', 'success'));
+    const done = client(fake).waitForTask(TASK_ID);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(fake.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(600);
+    await expect(done).resolves.toMatchObject({ state: 'success' });
+    const [first, second] = fake.calls;
+    const gap = (second?.at ?? 0) - (first?.at ?? 0);
+    expect(gap).toBeGreaterThanOrEqual(2_100);
+    expect(gap).toBeLessThanOrEqual(2_500);
   });
 });
 
@@ -333,51 +374,67 @@ describe('watchTask', () => {
   });
 
   it('stops polling when the consumer breaks out', async () => {
+    useFakeClock();
     const fake = scripted(...states('waiting', 'queuing', 'success'));
     for await (const task of client(fake).watchTask(TASK_ID, fast)) {
       expect(task.state).toBe('waiting');
       break;
     }
-    await sleep(50);
+    // Had it kept polling, the next poll (due 10 ms after the first) would have gone out by now.
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(fake.calls).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('throws WaitTimeoutError at the deadline after yielding what it saw', async () => {
+    useFakeClock();
     const fake = scripted(ok(recordIn('generating')), HANG);
     const seen: TaskState[] = [];
-    const error = await rejection(
-      (async () => {
-        for await (const task of client(fake).watchTask(TASK_ID, { ...fast, timeoutMs: 80 })) {
-          seen.push(task.state);
-        }
-      })(),
+    const watch = tracked(
+      rejection(
+        (async () => {
+          for await (const task of client(fake).watchTask(TASK_ID, { ...fast, timeoutMs: 80 })) {
+            seen.push(task.state);
+          }
+        })(),
+      ),
     );
+    await vi.advanceTimersByTimeAsync(79);
     expect(seen).toEqual(['generating']);
-    expect(error).toBeInstanceOf(WaitTimeoutError);
+    expect(watch.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(watch.settled).toBe(true);
+    expect(seen).toEqual(['generating']);
+    expect(await watch.promise).toBeInstanceOf(WaitTimeoutError);
   });
 });
 
 describe('many concurrent waits share the poll budget', () => {
   it('never sends more than maxPollsPerSecond recordInfo requests in any second', async () => {
+    useFakeClock();
     const fake = fakeFetch((request) =>
       ok(recordIn('success', { taskId: new URL(request.url).searchParams.get('taskId') ?? '' })),
     );
     const kling = client(fake, { maxPollsPerSecond: 10 });
     const ids = Array.from({ length: 50 }, (_, index) => `task-${index}`);
-    const results = await Promise.allSettled(
-      ids.map((id) => kling.waitForTask(id, { ...fast, timeoutMs: 1_700 })),
+    const all = tracked(
+      Promise.allSettled(ids.map((id) => kling.waitForTask(id, { ...fast, timeoutMs: 1_750 }))),
     );
+    await vi.advanceTimersByTimeAsync(1_750);
+    expect(all.settled).toBe(true);
+    const results = await all.promise;
 
-    const times = fake.callsTo('/api/v1/jobs/recordInfo').map((call) => call.at);
-    // Slots are granted 1 s apart; the fetch records a few ms after the grant, so allow 50 ms of slack.
+    const times = fake.callsTo('/api/v1/jobs/recordInfo').map((call) => call.at - (fake.calls[0]?.at ?? 0));
     for (const start of times) {
-      const inWindow = times.filter((time) => time >= start && time < start + 950).length;
+      const inWindow = times.filter((time) => time >= start && time < start + 1_000).length;
       expect(inWindow).toBeLessThanOrEqual(10);
     }
-    // t = 0 and 1 s: two rounds of ten before the 1.7 s deadline; the other 30 time out unserved.
+    // Slots are spaced evenly, 100 ms apart from t = 0: 18 by 1.7 s, then the 1.75 s deadline ends the
+    // 32 waits still queued, unserved.
+    expect(times).toEqual(Array.from({ length: 18 }, (_, index) => index * 100));
     expect(times.length).toBeGreaterThan(10);
     expect(times.length).toBeLessThanOrEqual(20);
-    expect((times[10] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(950);
+    expect((times[10] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(1_000);
     const fulfilled = results.filter((result) => result.status === 'fulfilled');
     const rejected = results.filter((result) => result.status === 'rejected');
     expect(fulfilled).toHaveLength(times.length);
@@ -387,7 +444,9 @@ describe('many concurrent waits share the poll budget', () => {
     const served = new Set(fake.calls.map((call) => call.url.searchParams.get('taskId')));
     expect(served.size).toBe(times.length); // one poll per task: each got its own answer
 
-    await sleep(50);
-    expect(fake.calls).toHaveLength(times.length); // nothing polls after the waits ended
+    // Nothing polls after the waits ended: no timer is left, and a later second brings no request.
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(fake.calls).toHaveLength(times.length);
   });
 });
