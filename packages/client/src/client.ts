@@ -16,8 +16,8 @@ import {
   type Client,
   type ClientPathsWithMethod,
   createFinalURL,
-  createQuerySerializer,
   type FetchOptions,
+  serializePrimitiveParam,
 } from 'openapi-fetch';
 import { KlingError, KlingInputError } from './errors';
 import { PollScheduler } from './internal/poll-scheduler';
@@ -73,8 +73,16 @@ type SuccessData<Operation> = Operation extends {
   ? NonNullable<Data> // each call's `expect` guard rejects a null or missing `data`
   : unknown; // an operation whose 200 answer is not the envelope must not type-check as anything
 
-/** Query strings are built by openapi-fetch, with the OpenAPI style rules it applies to every client. */
-const querySerializer = createQuerySerializer();
+/**
+ * Query strings are built by openapi-fetch's serializer for primitive values (form style, encoded):
+ * every query parameter of kie.ai's API is a primitive (recordInfo's `taskId`), so its array and
+ * object serializers, most of `createQuerySerializer`'s weight, are not bundled.
+ */
+const querySerializer = (query: Record<string, unknown>): string =>
+  Object.entries(query)
+    .map(([name, value]) => serializePrimitiveParam(name, value as string))
+    .filter(Boolean)
+    .join('&');
 /** No operation of kie.ai's API has path parameters: paths are used as they are. */
 const pathSerializer = (pathname: string) => pathname;
 

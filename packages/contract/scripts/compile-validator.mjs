@@ -173,36 +173,57 @@ export function compileValidators(document) {
     const checks = [];
     const types =
       schema.type === undefined ? undefined : Array.isArray(schema.type) ? schema.type : [schema.type];
-    if (types) {
-      // A test TypeScript narrows by, so the checks after it need no guard of their own.
-      const native = {
-        string: `typeof ${v} === 'string'`,
-        number: `typeof ${v} === 'number'`,
-        integer: `typeof ${v} === 'number' && Number.isInteger(${v})`,
-        boolean: `typeof ${v} === 'boolean'`,
-        array: `Array.isArray(${v})`,
-      };
-      const test = types
-        .map((type) => (types.length === 1 && native[type]) || `is(${v}, ${q(type)})`)
-        .join(' || ');
-      // `duration: 5` reads better as "must be one of "5", "10"" than as "must be a string".
-      const message = Array.isArray(schema.enum)
-        ? add('enum', q(`must be one of ${schema.enum.map(q).join(', ')}`))
-        : add('type', q(`must be ${types.map(typeName).join(' or ')}`));
-      checks.push(`if (!(${test})) {\n${indent}  ${message}\n${indent}  return;\n${indent}}`);
-    }
-    if (schema.const !== undefined) {
+    const enumMessage = Array.isArray(schema.enum)
+      ? add('enum', q(`must be one of ${schema.enum.map(q).join(', ')}`))
+      : undefined;
+    const hasType = (value, type) =>
+      type === 'null'
+        ? value === null
+        : type === 'integer'
+          ? Number.isInteger(value)
+          : type === 'array'
+            ? Array.isArray(value)
+            : typeof value === type && value !== null;
+    // An enum whose values all have the declared type decides the type as well: one check.
+    const enumDecides =
+      enumMessage !== undefined &&
+      types !== undefined &&
+      schema.const === undefined &&
+      schema.enum.every((value) => types.some((type) => hasType(value, type)));
+    if (enumDecides) {
       checks.push(
-        `if (${v} !== ${q(schema.const)}) {\n${indent}  ${add('const', q(schema.const === '' ? 'must be an empty string' : `must be ${q(schema.const)}`))}\n${indent}}`,
+        `if (!${q(schema.enum)}.includes(${v} as never)) {\n${indent}  ${enumMessage}\n${indent}  return;\n${indent}}`,
       );
-    }
-    if (Array.isArray(schema.enum)) {
-      checks.push(
-        `if (!${q(schema.enum)}.includes(${v} as never)) {\n${indent}  ${add('enum', q(`must be one of ${schema.enum.map(q).join(', ')}`))}\n${indent}}`,
-      );
+    } else {
+      if (types) {
+        // A test TypeScript narrows by, so the checks after it need no guard of their own.
+        const native = {
+          string: `typeof ${v} === 'string'`,
+          number: `typeof ${v} === 'number'`,
+          integer: `typeof ${v} === 'number' && Number.isInteger(${v})`,
+          boolean: `typeof ${v} === 'boolean'`,
+          array: `Array.isArray(${v})`,
+        };
+        const test = types
+          .map((type) => (types.length === 1 && native[type]) || `is(${v}, ${q(type)})`)
+          .join(' || ');
+        // `duration: 5` reads better as "must be one of "5", "10"" than as "must be a string".
+        const message = enumMessage ?? add('type', q(`must be ${types.map(typeName).join(' or ')}`));
+        checks.push(`if (!(${test})) {\n${indent}  ${message}\n${indent}  return;\n${indent}}`);
+      }
+      if (schema.const !== undefined) {
+        checks.push(
+          `if (${v} !== ${q(schema.const)}) {\n${indent}  ${add('const', q(schema.const === '' ? 'must be an empty string' : `must be ${q(schema.const)}`))}\n${indent}}`,
+        );
+      }
+      if (enumMessage) {
+        checks.push(
+          `if (!${q(schema.enum)}.includes(${v} as never)) {\n${indent}  ${enumMessage}\n${indent}}`,
+        );
+      }
     }
     // After a type check that returned on a mismatch, the value's kind is known: no second guard.
-    const only = types?.length === 1 ? types[0] : undefined;
+    const only = !enumDecides && types?.length === 1 ? types[0] : undefined;
     const guard = (kind, test, block) =>
       only === kind || (kind === 'number' && only === 'integer')
         ? block

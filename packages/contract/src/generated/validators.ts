@@ -302,12 +302,9 @@ export function checkFileUploadEnvelope(value: unknown): Issue[] {
 }
 
 function schemaResponseCode(v: unknown, p: string, out: Issue[]): void {
-  if (!(typeof v === 'number' && Number.isInteger(v))) {
-    add(out, p, "enum", "must be one of 200, 400, 401, 402, 404, 422, 429, 433, 455, 500, 501, 505");
-    return;
-  }
   if (![200,400,401,402,404,422,429,433,455,500,501,505].includes(v as never)) {
     add(out, p, "enum", "must be one of 200, 400, 401, 402, 404, 422, 429, 433, 455, 500, 501, 505");
+    return;
   }
 }
 
@@ -372,12 +369,9 @@ function schemaUnixMillis(v: unknown, p: string, out: Issue[]): void {
 }
 
 function schemaKlingModel(v: unknown, p: string, out: Issue[]): void {
-  if (!(typeof v === 'string')) {
-    add(out, p, "enum", "must be one of \"kling/v2-1-pro\"");
-    return;
-  }
   if (!["kling/v2-1-pro"].includes(v as never)) {
     add(out, p, "enum", "must be one of \"kling/v2-1-pro\"");
+    return;
   }
 }
 
@@ -397,12 +391,9 @@ function schemaHttpUrl(v: unknown, p: string, out: Issue[]): void {
 }
 
 function schemaDuration(v: unknown, p: string, out: Issue[]): void {
-  if (!(typeof v === 'string')) {
-    add(out, p, "enum", "must be one of \"5\", \"10\"");
-    return;
-  }
   if (!["5","10"].includes(v as never)) {
     add(out, p, "enum", "must be one of \"5\", \"10\"");
+    return;
   }
 }
 
@@ -588,12 +579,9 @@ function schemaCreateTaskEnvelope(v: unknown, p: string, out: Issue[]): void {
 }
 
 function schemaTaskState(v: unknown, p: string, out: Issue[]): void {
-  if (!(typeof v === 'string')) {
-    add(out, p, "enum", "must be one of \"waiting\", \"queuing\", \"generating\", \"success\", \"fail\"");
-    return;
-  }
   if (!["waiting","queuing","generating","success","fail"].includes(v as never)) {
     add(out, p, "enum", "must be one of \"waiting\", \"queuing\", \"generating\", \"success\", \"fail\"");
+    return;
   }
 }
 
@@ -856,12 +844,9 @@ function schemaCallbackPayload(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["code"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(typeof v === 'number' && Number.isInteger(v))) {
-          add(out, p, "enum", "must be one of 200, 501");
-          return;
-        }
         if (![200,501].includes(v as never)) {
           add(out, p, "enum", "must be one of 200, 501");
+          return;
         }
       })(o["code"], at(p, "code"));
     }
@@ -1194,12 +1179,9 @@ function schemaFileUploadEnvelope(v: unknown, p: string, out: Issue[]): void {
     }
     if (o["code"] !== undefined) {
       ((v: unknown, p: string) => {
-        if (!(typeof v === 'number' && Number.isInteger(v))) {
-          add(out, p, "enum", "must be one of 200, 400, 401, 405, 413, 500");
-          return;
-        }
         if (![200,400,401,405,413,500].includes(v as never)) {
           add(out, p, "enum", "must be one of 200, 400, 401, 405, 413, 500");
+          return;
         }
       })(o["code"], at(p, "code"));
     }
