@@ -191,7 +191,10 @@ for (const adapter of adapters) {
       expect(log(taskId)).toEqual([{ attempt: 1, trigger: 'task-finished', outcome: 'failed', status: 401 }]);
       const [delivery] = mock.admin.deliveries(taskId);
       const signature = delivery?.headers['X-Webhook-Signature'] ?? '';
-      const tampered = { ...delivery?.headers, 'X-Webhook-Signature': `A${signature.slice(1)}` };
+      const tampered = {
+        ...delivery?.headers,
+        'X-Webhook-Signature': `${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`,
+      };
       expect(await replay(`${url}/kie`, taskId, { headers: tampered })).toMatchObject({
         status: 401,
         body: { error: 'bad-signature' },
@@ -273,9 +276,9 @@ for (const adapter of adapters) {
       const url = await plain();
       const { taskId } = await kling.createTask({ input: SEED_INPUT, callBackUrl: `${url}/kie` });
       mock.admin.forceState(taskId, 'success');
-      await vi.waitFor(() => expect(onCallback).toHaveBeenCalledTimes(1));
+      await vi.waitFor(() => expect(onCallback).toHaveBeenCalledTimes(1), WAIT);
       await redeliver(mock.admin.deliveries(taskId)[0]?.id ?? '');
-      await vi.waitFor(() => expect(mock.admin.deliveries(taskId)[1]?.outcome).toBe('failed'));
+      await vi.waitFor(() => expect(mock.admin.deliveries(taskId)[1]?.outcome).toBe('failed'), WAIT);
       expect(mock.admin.deliveries(taskId)[1]?.status).toBe(409);
 
       gate.release();
@@ -352,6 +355,9 @@ for (const adapter of adapters) {
     });
   });
 }
+
+/** vi.waitFor gives up after 1 s by default: too short for real HTTP on a loaded machine. */
+const WAIT = { timeout: 15_000, interval: 20 };
 
 describe('the Node handler, wherever the body is', () => {
   let server: Served | undefined;
