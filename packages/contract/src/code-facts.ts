@@ -3,7 +3,7 @@
  * `x-enum-transient` on `ResponseCode`): its error class and whether a retry may pass. Kept apart
  * from `response-codes.ts` so a bundle that needs these facts carries no descriptions.
  */
-import { ERROR_CLASS_BY_CODE, RESPONSE_CODE_FACTS, TRANSIENT_CODES } from './generated/facts';
+import { ERROR_CLASS_BY_CODE, type RESPONSE_CODE_FACTS, TRANSIENT_CODES } from './generated/facts';
 
 /** The name of the client error class of a business code (`RateLimitError`, …). */
 export type ErrorClassName = Exclude<(typeof RESPONSE_CODE_FACTS)[number]['errorClass'], null>;
