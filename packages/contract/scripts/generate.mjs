@@ -104,6 +104,11 @@ function factsModule(document) {
   );
   const pollSchedule = byId('getTaskRecord')['x-poll-schedule'];
   const downloadTimeoutMs = byId('uploadFileFromUrl')['x-download-timeout-ms'];
+  const missingInput = byId('createTask')['x-missing-input-answer'];
+  const unknownModelMessage = document.components.schemas.KlingModel['x-unknown-model-message'];
+  if (!missingInput || typeof unknownModelMessage !== 'string') {
+    throw new Error('spec: createTask needs x-missing-input-answer and KlingModel x-unknown-model-message');
+  }
   const delivery = Object.values(document.components.pathItems ?? {}).find(
     (item) => item.post?.['x-delivery'],
   )?.post['x-delivery'];
@@ -143,6 +148,12 @@ export const URL_UPLOAD_TIMEOUT_MS = ${downloadTimeoutMs};
 
 /** How kie.ai delivers a callback: its timeout and how many times it retries (\`x-delivery\`). */
 export const CALLBACK_DELIVERY = ${JSON.stringify(strip(delivery), null, 2)} as const;
+
+/** kie.ai's \`msg\` for a model it does not serve, with code 422 (KlingModel's \`x-unknown-model-message\`). */
+export const UNKNOWN_MODEL_MESSAGE = ${JSON.stringify(unknownModelMessage)};
+
+/** How kie.ai was seen answering a missing required input at createTask (\`x-missing-input-answer\`): no task created. */
+export const MISSING_INPUT_ANSWER = ${JSON.stringify(strip(missingInput), null, 2)} as const;
 
 /** The states a task never leaves (TaskState's \`x-final-states\`). */
 export const FINAL_TASK_STATES = ${JSON.stringify(finalStates)} as const;

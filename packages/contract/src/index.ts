@@ -58,9 +58,11 @@ export {
   CALLBACK_DELIVERY,
   DOWNLOAD_LINK_TTL_MS,
   FINAL_TASK_STATES,
+  MISSING_INPUT_ANSWER,
   POLL_SCHEDULE,
   RATE_LIMITS,
   RESPONSE_CODE_FACTS,
+  UNKNOWN_MODEL_MESSAGE,
   URL_UPLOAD_TIMEOUT_MS,
 } from './generated/facts';
 export { spec } from './generated/spec';

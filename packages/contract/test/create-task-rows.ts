@@ -145,7 +145,7 @@ export const rejected: { name: string; body: unknown; path: string; keyword: str
     name: 'callBackUrl not a URI',
     body: withChanges({ callBackUrl: 'your-domain.com/callback' }),
     path: 'callBackUrl',
-    keyword: 'format',
+    keyword: 'anyOf',
   },
   { name: 'missing input', body: { model: 'kling/v2-1-pro' }, path: 'input', keyword: 'required' },
   {
@@ -165,6 +165,8 @@ export const accepted: { name: string; body: unknown }[] = [
     body: withChanges({ input: { negative_prompt: 'n'.repeat(500) } }),
   },
   { name: 'duration "10"', body: withChanges({ input: { duration: '10' } }) },
+  // kie.ai accepts an empty callBackUrl: no callback (a published client sends it on every task).
+  { name: 'callBackUrl ""', body: withChanges({ callBackUrl: '' }) },
   ...[0, 0.1, 0.3, 0.7, 0.9, 1].map((cfg) => ({
     name: `cfg_scale ${cfg}`,
     body: withChanges({ input: { cfg_scale: cfg } }),

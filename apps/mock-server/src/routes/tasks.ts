@@ -3,7 +3,9 @@ import {
   creditsForDuration,
   formatIssues,
   inputDefaults,
+  UNKNOWN_MODEL_MESSAGE,
   validateCreateTaskRequest,
+  validateSchema,
 } from '@kling-kit/contract';
 import type { Express } from 'express';
 import { isLoopbackHost } from '../http/admin-guard';
@@ -42,6 +44,12 @@ export function taskRoutes(app: Express, state: MockState): void {
     jsonBody(state, 'createTask', CREATE_TASK_BODY_LIMIT),
     (req, res) => {
       const { account } = res.locals as OperationLocals;
+      const model = (req.body as { model?: unknown } | null)?.model;
+      if (typeof model === 'string' && !validateSchema('KlingModel', model).ok) {
+        // kie.ai's own answer to a model it does not serve (clients match this text).
+        sendEnvelope(res, 422, { msg: UNKNOWN_MODEL_MESSAGE, mirror: mirror() });
+        return;
+      }
       const result = validateCreateTaskRequest(req.body);
       if (!result.ok) {
         sendEnvelope(res, 422, { msg: formatIssues(result.issues), mirror: mirror() });

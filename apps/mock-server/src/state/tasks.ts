@@ -88,7 +88,7 @@ export class TaskStore {
       model: request.model,
       param: JSON.stringify(request),
       duration,
-      callBackUrl: request.callBackUrl,
+      callBackUrl: request.callBackUrl || undefined, // "" means no callback, as on kie.ai
       createTime: now,
       cost,
       ...this.schedule(now, plan, fails ? 0.2 + 0.6 * random.next() : 1),
@@ -170,6 +170,8 @@ export class TaskStore {
       completeTime: final ? task.endAt : null,
       createTime: task.createTime,
       updateTime,
+      // Final records say what was charged, as kie.ai's Market docs show: the price, or 0 on failure.
+      ...(final ? { creditsConsumed: task.outcome.state === 'success' ? task.cost : 0 } : {}),
     };
   }
 

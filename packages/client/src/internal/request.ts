@@ -4,7 +4,7 @@
  * `createTask` retries only when the task provably was not created (a 429, or a connection refused
  * before anything was sent) and otherwise reports that the outcome is unknown.
  */
-import { isTransientCode } from '@kling-kit/contract';
+import { isTransientCode, MISSING_INPUT_ANSWER } from '@kling-kit/contract';
 import {
   apiError,
   CreateOutcomeUnknownError,
@@ -15,6 +15,7 @@ import {
   KlingResponseError,
   KlingTimeoutError,
   type RequestInfo,
+  ValidationError,
 } from '../errors';
 import type { ClientHooks } from '../options';
 import { backoffMs, follow, parseRetryAfter, sleep } from './timing';
@@ -109,6 +110,12 @@ function statusOf(error: unknown): number | undefined {
       : undefined;
 }
 
+/** kie.ai's observed answer to a missing required input at createTask (code 500 "… is required"). */
+const isMissingInputAnswer = (error: unknown): error is KlingApiError =>
+  error instanceof KlingApiError &&
+  error.code === MISSING_INPUT_ANSWER.code &&
+  new RegExp(MISSING_INPUT_ANSWER.msgPattern, 'i').test(error.msg);
+
 /** Whether a failed safe call may succeed if repeated: network trouble, a timeout, 429, 455 or 5xx. */
 export function isTransient(error: unknown): boolean {
   return (
@@ -170,6 +177,14 @@ export async function request<T>(settings: RequestSettings, call: Call): Promise
       call.kind === 'create'
         ? status === 429 || (error instanceof KlingConnectionError && !sent)
         : isTransient(error);
+    if (call.kind === 'create' && isMissingInputAnswer(error)) {
+      // Seen live on the jobs API: code 500 "<field> is required" for a missing input. No task
+      // was created, so this is a validation error, not an unknown outcome (the spec's x-missing-input-answer).
+      throw new ValidationError(error.code, error.status, error.msg, {
+        ...(error.request === undefined ? {} : { request: error.request }),
+        ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+      });
+    }
     if (!retryable || attempt > settings.maxRetries) {
       const ambiguous =
         call.kind === 'create' &&

@@ -314,6 +314,25 @@ describe('createTask retries only when the task was provably not created', () =>
     expect(events).toHaveLength(0);
   });
 
+  it.each(['aspect_ratio is required', 'text is required', 'input.image_url is required'])(
+    'treats code 500 "%s" at createTask as a ValidationError that created no task',
+    async (msg) => {
+      const fake = scripted(failure(500, { msg }), ok({ taskId: TASK_ID }));
+      const error = await rejection(client(fake, { maxRetries: 5 }).createTask(CREATE));
+
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).not.toBeInstanceOf(CreateOutcomeUnknownError);
+      expect(error).toMatchObject({ code: 500, status: 200, msg });
+      expect(fake.calls).toHaveLength(1);
+    },
+  );
+
+  it('keeps any other code 500 at createTask an unknown outcome', async () => {
+    const fake = scripted(failure(500, { msg: 'Internal server error' }));
+    const error = await rejection(client(fake, { maxRetries: 5 }).createTask(CREATE));
+    expect(error).toBeInstanceOf(CreateOutcomeUnknownError);
+  });
+
   it('does not retry a timeout: CreateOutcomeUnknownError after one request', async () => {
     const fake = scripted(HANG, ok({ taskId: TASK_ID }));
     const error = await rejection(client(fake, { maxRetries: 5, timeoutMs: 30 }).createTask(CREATE));

@@ -36,6 +36,15 @@ export const CALLBACK_DELIVERY = {
   "maxRetries": 3
 } as const;
 
+/** kie.ai's `msg` for a model it does not serve, with code 422 (KlingModel's `x-unknown-model-message`). */
+export const UNKNOWN_MODEL_MESSAGE = "The model name you specified is not supported. Please verify your input and use one of the supported models provided by KIE.";
+
+/** How kie.ai was seen answering a missing required input at createTask (`x-missing-input-answer`): no task created. */
+export const MISSING_INPUT_ANSWER = {
+  "code": 500,
+  "msgPattern": "\\bis required\\b"
+} as const;
+
 /** The states a task never leaves (TaskState's `x-final-states`). */
 export const FINAL_TASK_STATES = ["success","fail"] as const;
 

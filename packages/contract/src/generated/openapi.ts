@@ -232,7 +232,9 @@ export interface components {
          */
         UnixMillis: number;
         /**
-         * @description The model. This contract covers Kling v2.1 Pro image-to-video only.
+         * @description The model. This contract covers Kling v2.1 Pro image-to-video only. kie.ai answers a model
+         *     it does not serve with HTTP 200 and `x-unknown-model-message` as `msg` under code 422 (text
+         *     observed from the live service and matched by published clients).
          * @default kling/v2-1-pro
          * @example kling/v2-1-pro
          * @enum {string}
@@ -299,10 +301,12 @@ export interface components {
             model: components["schemas"]["KlingModel"];
             /**
              * @description URL that receives the task's final record as a POST (on success and on failure). Optional;
-             *     recommended in production instead of polling. Must answer 2xx within 15 seconds.
+             *     recommended in production instead of polling. Must answer 2xx within 15 seconds. An empty
+             *     string means no callback: kie.ai accepts `""` (a published client, ai-sprite-image-generator
+             *     1.0.7, sends it on every task and shows real results).
              * @example https://your-domain.com/api/callback
              */
-            callBackUrl?: components["schemas"]["HttpUrl"];
+            callBackUrl?: components["schemas"]["HttpUrl"] | "";
             input: components["schemas"]["KlingV21ProInput"];
         };
         /** Created task */
@@ -365,7 +369,13 @@ export interface components {
             completeTime?: components["schemas"]["UnixMillis"] | null;
             createTime: components["schemas"]["UnixMillis"];
             updateTime?: components["schemas"]["UnixMillis"];
-            /** @description Credits charged. Not in kie.ai's official schema; some clients read it when present. */
+            /**
+             * @description Credits charged for the task (fractional values occur), on final records. It is in the
+             *     recordInfo example of kie.ai's Market docs, and independent clients read it
+             *     (@felores/kie-ai-mcp-server, douhashi/kie-ai-cli); it is absent while a task runs. The
+             *     mock sends it on final records: the price on success (as `consumeCredits` in the
+             *     callback), 0 on failure.
+             */
             creditsConsumed?: number;
         };
         /**

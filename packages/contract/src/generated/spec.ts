@@ -48,6 +48,11 @@ export const spec = {
         "tags": [
           "Tasks"
         ],
+        "x-missing-input-answer": {
+          "description": "Live probes of other models of the same jobs API (not yet of kling/v2-1-pro) answered a missing required input with HTTP 200, code 500 and a message such as \"aspect_ratio is required\" or \"text is required\" (real-clients.md, fact 2). No task is created. Clients treat a createTask answer with this code and a message matching `msgPattern` as a validation error, not as an unknown outcome; the mock keeps the documented 422.",
+          "code": 500,
+          "msgPattern": "\\bis required\\b"
+        },
         "x-rate-limit": {
           "limit": 20,
           "windowMs": 10000,
@@ -148,6 +153,22 @@ export const spec = {
                     "value": {
                       "code": 422,
                       "msg": "input.prompt: must be at most 5000 characters",
+                      "data": null
+                    }
+                  },
+                  "unknownModel": {
+                    "summary": "A model kie.ai does not serve (its own text, observed live)",
+                    "value": {
+                      "code": 422,
+                      "msg": "The model name you specified is not supported. Please verify your input and use one of the supported models provided by KIE.",
+                      "data": null
+                    }
+                  },
+                  "missingInputObserved": {
+                    "summary": "A missing required input as live probes saw it on other models of the jobs API (code 500)",
+                    "value": {
+                      "code": 500,
+                      "msg": "aspect_ratio is required",
                       "data": null
                     }
                   },
@@ -1088,7 +1109,8 @@ export const spec = {
           "kling/v2-1-pro"
         ],
         "default": "kling/v2-1-pro",
-        "description": "The model. This contract covers Kling v2.1 Pro image-to-video only.",
+        "description": "The model. This contract covers Kling v2.1 Pro image-to-video only. kie.ai answers a model\nit does not serve with HTTP 200 and `x-unknown-model-message` as `msg` under code 422 (text\nobserved from the live service and matched by published clients).\n",
+        "x-unknown-model-message": "The model name you specified is not supported. Please verify your input and use one of the supported models provided by KIE.",
         "example": "kling/v2-1-pro"
       },
       "HttpUrl": {
@@ -1191,12 +1213,16 @@ export const spec = {
             "$ref": "#/components/schemas/KlingModel"
           },
           "callBackUrl": {
-            "allOf": [
+            "description": "URL that receives the task's final record as a POST (on success and on failure). Optional;\nrecommended in production instead of polling. Must answer 2xx within 15 seconds. An empty\nstring means no callback: kie.ai accepts `\"\"` (a published client, ai-sprite-image-generator\n1.0.7, sends it on every task and shows real results).\n",
+            "anyOf": [
               {
                 "$ref": "#/components/schemas/HttpUrl"
+              },
+              {
+                "type": "string",
+                "const": ""
               }
             ],
-            "description": "URL that receives the task's final record as a POST (on success and on failure). Optional;\nrecommended in production instead of polling. Must answer 2xx within 15 seconds.\n",
             "example": "https://your-domain.com/api/callback"
           },
           "input": {
@@ -1358,7 +1384,7 @@ export const spec = {
           "creditsConsumed": {
             "type": "number",
             "minimum": 0,
-            "description": "Credits charged. Not in kie.ai's official schema; some clients read it when present."
+            "description": "Credits charged for the task (fractional values occur), on final records. It is in the\nrecordInfo example of kie.ai's Market docs, and independent clients read it\n(@felores/kie-ai-mcp-server, douhashi/kie-ai-cli); it is absent while a task runs. The\nmock sends it on final records: the price on success (as `consumeCredits` in the\ncallback), 0 on failure.\n"
           }
         }
       },

@@ -505,7 +505,34 @@ function schemaCreateTaskRequest(v: unknown, p: string, out: Issue[]): void {
       schemaKlingModel(o["model"], at(p, "model"), out);
     }
     if (o["callBackUrl"] !== undefined) {
-      schemaHttpUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+      ((v: unknown, p: string) => {
+        {
+          const alternatives: Issue[][] = [];
+          if (alternatives.every((found) => found.length > 0)) {
+            const found: Issue[] = [];
+            alternatives.push(found);
+            ((out: Issue[]) => {
+              schemaHttpUrl(v, p, out);
+            })(found);
+          }
+          if (alternatives.every((found) => found.length > 0)) {
+            const found: Issue[] = [];
+            alternatives.push(found);
+            ((out: Issue[]) => {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'string')) {
+                  add(out, p, "type", "must be a string");
+                  return;
+                }
+                if (v !== "") {
+                  add(out, p, "const", "must be an empty string");
+                }
+              })(v, p);
+            })(found);
+          }
+          pickAlternative(alternatives, p, out);
+        }
+      })(o["callBackUrl"], at(p, "callBackUrl"));
     }
     if (o["input"] !== undefined) {
       schemaKlingV21ProInput(o["input"], at(p, "input"), out);

@@ -91,6 +91,7 @@ export const KlingModelSchema = {
         'kling/v2-1-pro'
     ],
     default: 'kling/v2-1-pro',
+    'x-unknown-model-message': 'The model name you specified is not supported. Please verify your input and use one of the supported models provided by KIE.',
     example: 'kling/v2-1-pro'
 } as const;
 
@@ -187,9 +188,13 @@ export const CreateTaskRequestSchema = {
             $ref: '#/components/schemas/KlingModel'
         },
         callBackUrl: {
-            allOf: [
+            anyOf: [
                 {
                     $ref: '#/components/schemas/HttpUrl'
+                },
+                {
+                    type: 'string',
+                    const: ''
                 }
             ],
             example: 'https://your-domain.com/api/callback'

@@ -65,7 +65,10 @@ export type TaskId = string;
 export type UnixMillis = number;
 
 /**
- * The model. This contract covers Kling v2.1 Pro image-to-video only.
+ * The model. This contract covers Kling v2.1 Pro image-to-video only. kie.ai answers a model
+ * it does not serve with HTTP 200 and `x-unknown-model-message` as `msg` under code 422 (text
+ * observed from the live service and matched by published clients).
+ *
  */
 export type KlingModel = 'kling/v2-1-pro';
 
@@ -128,10 +131,12 @@ export type CreateTaskRequest = {
     model: KlingModel;
     /**
      * URL that receives the task's final record as a POST (on success and on failure). Optional;
-     * recommended in production instead of polling. Must answer 2xx within 15 seconds.
+     * recommended in production instead of polling. Must answer 2xx within 15 seconds. An empty
+     * string means no callback: kie.ai accepts `""` (a published client, ai-sprite-image-generator
+     * 1.0.7, sends it on every task and shows real results).
      *
      */
-    callBackUrl?: HttpUrl;
+    callBackUrl?: HttpUrl | '';
     input: KlingV21ProInput;
 };
 
@@ -215,7 +220,12 @@ export type TaskRecord = {
     createTime: UnixMillis;
     updateTime?: UnixMillis;
     /**
-     * Credits charged. Not in kie.ai's official schema; some clients read it when present.
+     * Credits charged for the task (fractional values occur), on final records. It is in the
+     * recordInfo example of kie.ai's Market docs, and independent clients read it
+     * (@felores/kie-ai-mcp-server, douhashi/kie-ai-cli); it is absent while a task runs. The
+     * mock sends it on final records: the price on success (as `consumeCredits` in the
+     * callback), 0 on failure.
+     *
      */
     creditsConsumed?: number;
 };

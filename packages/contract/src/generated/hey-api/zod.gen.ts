@@ -83,10 +83,13 @@ export const zUnixMillis = z.int().gte(0).register(z.globalRegistry, {
 });
 
 /**
- * The model. This contract covers Kling v2.1 Pro image-to-video only.
+ * The model. This contract covers Kling v2.1 Pro image-to-video only. kie.ai answers a model
+ * it does not serve with HTTP 200 and `x-unknown-model-message` as `msg` under code 422 (text
+ * observed from the live service and matched by published clients).
+ *
  */
 export const zKlingModel = z.enum(['kling/v2-1-pro']).register(z.globalRegistry, {
-    description: 'The model. This contract covers Kling v2.1 Pro image-to-video only.'
+    description: 'The model. This contract covers Kling v2.1 Pro image-to-video only. kie.ai answers a model\nit does not serve with HTTP 200 and `x-unknown-model-message` as `msg` under code 422 (text\nobserved from the live service and matched by published clients).\n'
 });
 
 /**
@@ -146,7 +149,10 @@ export const zKlingV21ProInput = z.object({
  */
 export const zCreateTaskRequest = z.object({
     model: zKlingModel,
-    callBackUrl: zHttpUrl.optional(),
+    callBackUrl: z.union([
+        zHttpUrl,
+        z.literal('')
+    ]).optional(),
     input: zKlingV21ProInput
 }).register(z.globalRegistry, {
     description: 'The body of createTask.'
@@ -221,7 +227,7 @@ export const zTaskRecord = z.object({
     createTime: zUnixMillis,
     updateTime: zUnixMillis.optional(),
     creditsConsumed: z.number().gte(0).register(z.globalRegistry, {
-        description: 'Credits charged. Not in kie.ai\'s official schema; some clients read it when present.'
+        description: 'Credits charged for the task (fractional values occur), on final records. It is in the\nrecordInfo example of kie.ai\'s Market docs, and independent clients read it\n(@felores/kie-ai-mcp-server, douhashi/kie-ai-cli); it is absent while a task runs. The\nmock sends it on final records: the price on success (as `consumeCredits` in the\ncallback), 0 on failure.\n'
     }).optional()
 }).register(z.globalRegistry, {
     description: 'A task as recordInfo reports it.'
