@@ -180,10 +180,7 @@ export async function request<T>(settings: RequestSettings, call: Call): Promise
     if (call.kind === 'create' && isMissingInputAnswer(error)) {
       // Seen live on the jobs API: code 500 "<field> is required" for a missing input. No task
       // was created, so this is a validation error, not an unknown outcome (the spec's x-missing-input-answer).
-      throw new ValidationError(error.code, error.status, error.msg, {
-        ...(error.request === undefined ? {} : { request: error.request }),
-        ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
-      });
+      throw new ValidationError(error.code, error.status, error.msg, error);
     }
     if (!retryable || attempt > settings.maxRetries) {
       const ambiguous =

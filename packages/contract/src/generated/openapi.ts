@@ -255,6 +255,25 @@ export interface components {
          */
         ImageUrl: string;
         /**
+         * @description An empty string, which kie.ai reads as "none".
+         * @constant
+         */
+        NoUrl: "";
+        /**
+         * @description URL of the image for the video's last frame, or an empty string for none (the seed's
+         *     example sends `""`). Same formats and 10 MB limit as `image_url`.
+         * @example
+         */
+        OptionalImageUrl: components["schemas"]["ImageUrl"] | components["schemas"]["NoUrl"];
+        /**
+         * @description URL that receives the task's final record as a POST (on success and on failure). Optional;
+         *     recommended in production instead of polling. Must answer 2xx within 15 seconds. An empty
+         *     string means no callback: kie.ai accepts `""` (a published client, ai-sprite-image-generator
+         *     1.0.7, sends it on every task and shows real results).
+         * @example https://your-domain.com/api/callback
+         */
+        CallbackUrl: components["schemas"]["HttpUrl"] | components["schemas"]["NoUrl"];
+        /**
          * @description Length of the video in seconds. A **string**, not a number. Price - 50 credits for "5", 100 for "10".
          * @default 5
          * @example 5
@@ -286,12 +305,7 @@ export interface components {
              * @example 0.5
              */
             cfg_scale?: number;
-            /**
-             * @description URL of the image for the video's last frame, or an empty string for none (the seed's
-             *     example sends `""`). Same formats and 10 MB limit as `image_url`.
-             * @example
-             */
-            tail_image_url?: components["schemas"]["ImageUrl"] | "";
+            tail_image_url?: components["schemas"]["OptionalImageUrl"];
         };
         /**
          * Create task request
@@ -299,14 +313,7 @@ export interface components {
          */
         CreateTaskRequest: {
             model: components["schemas"]["KlingModel"];
-            /**
-             * @description URL that receives the task's final record as a POST (on success and on failure). Optional;
-             *     recommended in production instead of polling. Must answer 2xx within 15 seconds. An empty
-             *     string means no callback: kie.ai accepts `""` (a published client, ai-sprite-image-generator
-             *     1.0.7, sends it on every task and shows real results).
-             * @example https://your-domain.com/api/callback
-             */
-            callBackUrl?: components["schemas"]["HttpUrl"] | "";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
             input: components["schemas"]["KlingV21ProInput"];
         };
         /** Created task */

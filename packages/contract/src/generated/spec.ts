@@ -1134,6 +1134,35 @@ export const spec = {
         ],
         "example": "https://file.aiquickdraw.com/custom-page/akr/section-images/1754892534386c8wt0qfs.webp"
       },
+      "NoUrl": {
+        "type": "string",
+        "const": "",
+        "description": "An empty string, which kie.ai reads as \"none\"."
+      },
+      "OptionalImageUrl": {
+        "description": "URL of the image for the video's last frame, or an empty string for none (the seed's\nexample sends `\"\"`). Same formats and 10 MB limit as `image_url`.\n",
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/ImageUrl"
+          },
+          {
+            "$ref": "#/components/schemas/NoUrl"
+          }
+        ],
+        "example": ""
+      },
+      "CallbackUrl": {
+        "description": "URL that receives the task's final record as a POST (on success and on failure). Optional;\nrecommended in production instead of polling. Must answer 2xx within 15 seconds. An empty\nstring means no callback: kie.ai accepts `\"\"` (a published client, ai-sprite-image-generator\n1.0.7, sends it on every task and shows real results).\n",
+        "anyOf": [
+          {
+            "$ref": "#/components/schemas/HttpUrl"
+          },
+          {
+            "$ref": "#/components/schemas/NoUrl"
+          }
+        ],
+        "example": "https://your-domain.com/api/callback"
+      },
       "Duration": {
         "type": "string",
         "enum": [
@@ -1186,17 +1215,7 @@ export const spec = {
             "example": 0.5
           },
           "tail_image_url": {
-            "description": "URL of the image for the video's last frame, or an empty string for none (the seed's\nexample sends `\"\"`). Same formats and 10 MB limit as `image_url`.\n",
-            "anyOf": [
-              {
-                "$ref": "#/components/schemas/ImageUrl"
-              },
-              {
-                "type": "string",
-                "const": ""
-              }
-            ],
-            "example": ""
+            "$ref": "#/components/schemas/OptionalImageUrl"
           }
         }
       },
@@ -1213,17 +1232,7 @@ export const spec = {
             "$ref": "#/components/schemas/KlingModel"
           },
           "callBackUrl": {
-            "description": "URL that receives the task's final record as a POST (on success and on failure). Optional;\nrecommended in production instead of polling. Must answer 2xx within 15 seconds. An empty\nstring means no callback: kie.ai accepts `\"\"` (a published client, ai-sprite-image-generator\n1.0.7, sends it on every task and shows real results).\n",
-            "anyOf": [
-              {
-                "$ref": "#/components/schemas/HttpUrl"
-              },
-              {
-                "type": "string",
-                "const": ""
-              }
-            ],
-            "example": "https://your-domain.com/api/callback"
+            "$ref": "#/components/schemas/CallbackUrl"
           },
           "input": {
             "$ref": "#/components/schemas/KlingV21ProInput"

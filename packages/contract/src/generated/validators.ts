@@ -140,6 +140,27 @@ export function checkImageUrl(value: unknown): Issue[] {
   return out;
 }
 
+/** Checks a value against `NoUrl` of the spec: the issues found, none when it is valid. */
+export function checkNoUrl(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaNoUrl(value, '', out);
+  return out;
+}
+
+/** Checks a value against `OptionalImageUrl` of the spec: the issues found, none when it is valid. */
+export function checkOptionalImageUrl(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaOptionalImageUrl(value, '', out);
+  return out;
+}
+
+/** Checks a value against `CallbackUrl` of the spec: the issues found, none when it is valid. */
+export function checkCallbackUrl(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaOptionalImageUrl(value, '', out);
+  return out;
+}
+
 /** Checks a value against `Duration` of the spec: the issues found, none when it is valid. */
 export function checkDuration(value: unknown): Issue[] {
   const out: Issue[] = [];
@@ -390,6 +411,37 @@ function schemaHttpUrl(v: unknown, p: string, out: Issue[]): void {
     }
 }
 
+function schemaNoUrl(v: unknown, p: string, out: Issue[]): void {
+  if (!(typeof v === 'string')) {
+    add(out, p, "type", "must be a string");
+    return;
+  }
+  if (v !== "") {
+    add(out, p, "const", "must be an empty string");
+  }
+}
+
+function schemaOptionalImageUrl(v: unknown, p: string, out: Issue[]): void {
+  {
+    const alternatives: Issue[][] = [];
+    if (alternatives.every((found) => found.length > 0)) {
+      const found: Issue[] = [];
+      alternatives.push(found);
+      ((out: Issue[]) => {
+        schemaHttpUrl(v, p, out);
+      })(found);
+    }
+    if (alternatives.every((found) => found.length > 0)) {
+      const found: Issue[] = [];
+      alternatives.push(found);
+      ((out: Issue[]) => {
+        schemaNoUrl(v, p, out);
+      })(found);
+    }
+    pickAlternative(alternatives, p, out);
+  }
+}
+
 function schemaDuration(v: unknown, p: string, out: Issue[]): void {
   if (!["5","10"].includes(v as never)) {
     add(out, p, "enum", "must be one of \"5\", \"10\"");
@@ -458,34 +510,7 @@ function schemaKlingV21ProInput(v: unknown, p: string, out: Issue[]): void {
       })(o["cfg_scale"], at(p, "cfg_scale"));
     }
     if (o["tail_image_url"] !== undefined) {
-      ((v: unknown, p: string) => {
-        {
-          const alternatives: Issue[][] = [];
-          if (alternatives.every((found) => found.length > 0)) {
-            const found: Issue[] = [];
-            alternatives.push(found);
-            ((out: Issue[]) => {
-              schemaHttpUrl(v, p, out);
-            })(found);
-          }
-          if (alternatives.every((found) => found.length > 0)) {
-            const found: Issue[] = [];
-            alternatives.push(found);
-            ((out: Issue[]) => {
-              ((v: unknown, p: string) => {
-                if (!(typeof v === 'string')) {
-                  add(out, p, "type", "must be a string");
-                  return;
-                }
-                if (v !== "") {
-                  add(out, p, "const", "must be an empty string");
-                }
-              })(v, p);
-            })(found);
-          }
-          pickAlternative(alternatives, p, out);
-        }
-      })(o["tail_image_url"], at(p, "tail_image_url"));
+      schemaOptionalImageUrl(o["tail_image_url"], at(p, "tail_image_url"), out);
     }
 }
 
@@ -505,34 +530,7 @@ function schemaCreateTaskRequest(v: unknown, p: string, out: Issue[]): void {
       schemaKlingModel(o["model"], at(p, "model"), out);
     }
     if (o["callBackUrl"] !== undefined) {
-      ((v: unknown, p: string) => {
-        {
-          const alternatives: Issue[][] = [];
-          if (alternatives.every((found) => found.length > 0)) {
-            const found: Issue[] = [];
-            alternatives.push(found);
-            ((out: Issue[]) => {
-              schemaHttpUrl(v, p, out);
-            })(found);
-          }
-          if (alternatives.every((found) => found.length > 0)) {
-            const found: Issue[] = [];
-            alternatives.push(found);
-            ((out: Issue[]) => {
-              ((v: unknown, p: string) => {
-                if (!(typeof v === 'string')) {
-                  add(out, p, "type", "must be a string");
-                  return;
-                }
-                if (v !== "") {
-                  add(out, p, "const", "must be an empty string");
-                }
-              })(v, p);
-            })(found);
-          }
-          pickAlternative(alternatives, p, out);
-        }
-      })(o["callBackUrl"], at(p, "callBackUrl"));
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
     }
     if (o["input"] !== undefined) {
       schemaKlingV21ProInput(o["input"], at(p, "input"), out);

@@ -116,6 +116,35 @@ export const ImageUrlSchema = {
     example: 'https://file.aiquickdraw.com/custom-page/akr/section-images/1754892534386c8wt0qfs.webp'
 } as const;
 
+export const NoUrlSchema = {
+    type: 'string',
+    const: ''
+} as const;
+
+export const OptionalImageUrlSchema = {
+    anyOf: [
+        {
+            $ref: '#/components/schemas/ImageUrl'
+        },
+        {
+            $ref: '#/components/schemas/NoUrl'
+        }
+    ],
+    example: ''
+} as const;
+
+export const CallbackUrlSchema = {
+    anyOf: [
+        {
+            $ref: '#/components/schemas/HttpUrl'
+        },
+        {
+            $ref: '#/components/schemas/NoUrl'
+        }
+    ],
+    example: 'https://your-domain.com/api/callback'
+} as const;
+
 export const DurationSchema = {
     type: 'string',
     enum: [
@@ -163,16 +192,7 @@ export const KlingV21ProInputSchema = {
             example: 0.5
         },
         tail_image_url: {
-            anyOf: [
-                {
-                    $ref: '#/components/schemas/ImageUrl'
-                },
-                {
-                    type: 'string',
-                    const: ''
-                }
-            ],
-            example: ''
+            $ref: '#/components/schemas/OptionalImageUrl'
         }
     }
 } as const;
@@ -188,16 +208,7 @@ export const CreateTaskRequestSchema = {
             $ref: '#/components/schemas/KlingModel'
         },
         callBackUrl: {
-            anyOf: [
-                {
-                    $ref: '#/components/schemas/HttpUrl'
-                },
-                {
-                    type: 'string',
-                    const: ''
-                }
-            ],
-            example: 'https://your-domain.com/api/callback'
+            $ref: '#/components/schemas/CallbackUrl'
         },
         input: {
             $ref: '#/components/schemas/KlingV21ProInput'

@@ -87,6 +87,27 @@ export type HttpUrl = string;
 export type ImageUrl = string;
 
 /**
+ * An empty string, which kie.ai reads as "none".
+ */
+export type NoUrl = '';
+
+/**
+ * URL of the image for the video's last frame, or an empty string for none (the seed's
+ * example sends `""`). Same formats and 10 MB limit as `image_url`.
+ *
+ */
+export type OptionalImageUrl = ImageUrl | NoUrl;
+
+/**
+ * URL that receives the task's final record as a POST (on success and on failure). Optional;
+ * recommended in production instead of polling. Must answer 2xx within 15 seconds. An empty
+ * string means no callback: kie.ai accepts `""` (a published client, ai-sprite-image-generator
+ * 1.0.7, sends it on every task and shows real results).
+ *
+ */
+export type CallbackUrl = HttpUrl | NoUrl;
+
+/**
  * Length of the video in seconds. A **string**, not a number. Price - 50 credits for "5", 100 for "10".
  */
 export type Duration = '5' | '10';
@@ -114,12 +135,7 @@ export type KlingV21ProInput = {
      *
      */
     cfg_scale?: number;
-    /**
-     * URL of the image for the video's last frame, or an empty string for none (the seed's
-     * example sends `""`). Same formats and 10 MB limit as `image_url`.
-     *
-     */
-    tail_image_url?: ImageUrl | '';
+    tail_image_url?: OptionalImageUrl;
 };
 
 /**
@@ -129,14 +145,7 @@ export type KlingV21ProInput = {
  */
 export type CreateTaskRequest = {
     model: KlingModel;
-    /**
-     * URL that receives the task's final record as a POST (on success and on failure). Optional;
-     * recommended in production instead of polling. Must answer 2xx within 15 seconds. An empty
-     * string means no callback: kie.ai accepts `""` (a published client, ai-sprite-image-generator
-     * 1.0.7, sends it on every task and shows real results).
-     *
-     */
-    callBackUrl?: HttpUrl | '';
+    callBackUrl?: CallbackUrl;
     input: KlingV21ProInput;
 };
 

@@ -111,6 +111,35 @@ export const zImageUrl = z.url().max(2048).regex(/^https?:\/\/[^\s]+$/).register
 });
 
 /**
+ * An empty string, which kie.ai reads as "none".
+ */
+export const zNoUrl = z.literal('').register(z.globalRegistry, {
+    description: 'An empty string, which kie.ai reads as "none".'
+});
+
+/**
+ * URL of the image for the video's last frame, or an empty string for none (the seed's
+ * example sends `""`). Same formats and 10 MB limit as `image_url`.
+ *
+ */
+export const zOptionalImageUrl = z.union([
+    zImageUrl,
+    zNoUrl
+]);
+
+/**
+ * URL that receives the task's final record as a POST (on success and on failure). Optional;
+ * recommended in production instead of polling. Must answer 2xx within 15 seconds. An empty
+ * string means no callback: kie.ai accepts `""` (a published client, ai-sprite-image-generator
+ * 1.0.7, sends it on every task and shows real results).
+ *
+ */
+export const zCallbackUrl = z.union([
+    zHttpUrl,
+    zNoUrl
+]);
+
+/**
  * Length of the video in seconds. A **string**, not a number. Price - 50 credits for "5", 100 for "10".
  */
 export const zDuration = z.enum(['5', '10']).register(z.globalRegistry, {
@@ -134,10 +163,7 @@ export const zKlingV21ProInput = z.object({
     cfg_scale: z.number().gte(0).lte(1).register(z.globalRegistry, {
         description: 'Classifier-free guidance scale - how closely the model follows the prompt. 0 to 1 in\nsteps of 0.1. Check the step with a tolerance: in binary floating point 0.7 / 0.1 is\n6.999…, which strict JSON Schema validators (ajv without multipleOfPrecision) reject.\n'
     }).optional().default(0.5),
-    tail_image_url: z.union([
-        zImageUrl,
-        z.literal('')
-    ]).optional()
+    tail_image_url: zOptionalImageUrl.optional()
 }).register(z.globalRegistry, {
     description: 'The generation\'s inputs (`input` of the create request).'
 });
@@ -149,10 +175,7 @@ export const zKlingV21ProInput = z.object({
  */
 export const zCreateTaskRequest = z.object({
     model: zKlingModel,
-    callBackUrl: z.union([
-        zHttpUrl,
-        z.literal('')
-    ]).optional(),
+    callBackUrl: zCallbackUrl.optional(),
     input: zKlingV21ProInput
 }).register(z.globalRegistry, {
     description: 'The body of createTask.'
