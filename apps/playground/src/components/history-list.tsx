@@ -21,7 +21,9 @@ export function HistoryList({ entries, onOpen }: HistoryListProps) {
         <ul className="history">
           {entries.map((entry) => (
             <li key={entry.taskId}>
-              <button type="button" onClick={() => onOpen(entry)} aria-label={`Open task ${entry.taskId}`}>
+              {/* The name is the visible text (WCAG 2.5.3): "Open task" is only added for screen readers. */}
+              <button type="button" onClick={() => onOpen(entry)}>
+                <span className="visually-hidden">Open task </span>
                 <code>{entry.taskId}</code>
                 <span className={`state state-${entry.state}`}>{entry.state}</span>
                 <span className="history-prompt">{excerpt(entry.prompt)}</span>
