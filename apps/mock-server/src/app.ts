@@ -1,6 +1,9 @@
 /** The Express app of the mock: every route of the spec on one port, plus files, spec and admin API. */
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { MockAdmin } from './admin';
+import { loadCassettes } from './drift/cassette-load';
+import { createProxyTap } from './drift/proxy-tap';
+import { replayRoutes } from './drift/replay';
 import { crossOriginApi } from './http/cross-origin';
 import { sendEnvelope } from './http/envelope';
 import { isUpload, type OperationLocals, sendError } from './http/operation';
@@ -53,13 +56,30 @@ export function createMockApp(options: ResolvedOptions, version: string): MockAp
     app.use(requestLog(options.log));
   }
   app.use(crossOriginApi());
-  proxyRoutes(app, options);
+  const tap = createProxyTap(options, () => state.clock.now(), version);
+  proxyRoutes(app, options, tap);
+  if (options.replay) {
+    let cassettes: ReturnType<typeof loadCassettes>;
+    try {
+      cassettes = loadCassettes(options.replay, options.driftLog);
+    } catch (error) {
+      throw new Error(
+        `replay: cannot read the folder ${options.replay}: ${(error as { code?: string }).code ?? 'error'}`,
+      );
+    }
+    if (cassettes.exchanges.length === 0) {
+      options.driftLog(
+        `kling-mock: replay: no recorded exchange in ${options.replay}; every API call answers 404`,
+      );
+    }
+    replayRoutes(app, cassettes, state.clock);
+  }
   taskRoutes(app, state);
   accountRoutes(app, state);
   uploadRoutes(app, state);
   fileRoutes(app, state);
   if (options.admin) {
-    app.use(adminRoutes(admin, { host: options.host, token: options.adminToken }));
+    app.use(adminRoutes(admin, { host: options.host, token: options.adminToken }, tap?.violations));
   }
   metaRoutes(app, state, version);
   playgroundRoutes(app, options);

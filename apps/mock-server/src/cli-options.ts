@@ -39,6 +39,13 @@ Options (each also from an environment variable):
                            https://api.kie.ai (KIE_API_KEY, if set, is
                            sent instead of the caller's key)          KLING_MOCK_PROXY
   --proxy-upload-url URL   where the proxy sends /api/file-* calls    KLING_MOCK_PROXY_UPLOAD_URL (kie.ai's)
+  --validate               with --proxy: check every real answer
+                           against the spec; violations on stderr and
+                           at GET /__admin/violations                 KLING_MOCK_VALIDATE=1
+  --record DIR             with --proxy: write each exchange to a
+                           cassette in DIR (key redacted)             KLING_MOCK_RECORD
+  --replay DIR             answer the API from the cassettes in DIR,
+                           offline (advance the clock to move tasks)  KLING_MOCK_REPLAY
   --quiet                  no request log                             KLING_MOCK_QUIET=1
   -h, --help               this help
   -v, --version            the version
@@ -109,6 +116,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
       'no-playground': { type: 'boolean' },
       proxy: { type: 'string' },
       'proxy-upload-url': { type: 'string' },
+      validate: { type: 'boolean' },
+      record: { type: 'string' },
+      replay: { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
@@ -205,6 +215,21 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv): CliRe
     if (env.KIE_API_KEY?.trim()) {
       options.proxyApiKey = env.KIE_API_KEY.trim();
     }
+  }
+  const validate = values.validate ?? truthy(env.KLING_MOCK_VALIDATE);
+  const record = values.record ?? env.KLING_MOCK_RECORD;
+  if ((validate || record) && !options.proxy) {
+    throw new Error(`--${validate ? 'validate' : 'record'} checks what the proxy relays: add --proxy URL`);
+  }
+  if (validate) {
+    options.validate = true;
+  }
+  if (record) {
+    options.record = record;
+  }
+  const replay = values.replay ?? env.KLING_MOCK_REPLAY;
+  if (replay) {
+    options.replay = replay;
   }
   return {
     kind: 'serve',

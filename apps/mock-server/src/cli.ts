@@ -45,7 +45,12 @@ async function main(): Promise<void> {
     `kling-mock ${MOCK_SERVER_VERSION} listening on ${mock.boundUrl} (timing ${timingName}${seed ? `, seed ${seed}` : ''})\n` +
       (playgroundDir ? `  playground: ${mock.url}/\n` : '') +
       `  API and uploads: ${mock.url}   reference: ${mock.url}/reference   admin: ${adminNote}\n` +
-      (proxy ? `  proxy: ${mock.url}/proxy/api/* -> ${proxy}\n` : ''),
+      (proxy ? `  proxy: ${mock.url}/proxy/api/* -> ${proxy}\n` : '') +
+      (request.options.validate
+        ? `  validating what the proxy relays: ${mock.url}/__admin/violations\n`
+        : '') +
+      (request.options.record ? `  recording exchanges to ${request.options.record}\n` : '') +
+      (request.options.replay ? `  replaying the cassettes in ${request.options.replay}\n` : ''),
   );
   let closing = false;
   const stop = (signal: string) => {

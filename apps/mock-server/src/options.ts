@@ -66,6 +66,14 @@ export interface MockServerOptions {
   proxyApiKey?: string;
   /** How long the proxy waits for kie.ai, in ms. @default 120000 */
   proxyTimeoutMs?: number;
+  /** Checks every answer the proxy relays against the spec (`GET /__admin/violations`); needs `proxy`. @default false */
+  validate?: boolean;
+  /** Writes every proxied exchange to a cassette in this folder (key redacted); needs `proxy`. @default off */
+  record?: string;
+  /** Answers the API's operations from the cassettes in this folder, offline. @default off */
+  replay?: string;
+  /** Receives the drift tools' lines (violations, skipped cassettes). @default stderr */
+  driftLog?: (line: string) => void;
 }
 
 type OptionalSettings =
@@ -76,7 +84,9 @@ type OptionalSettings =
   | 'proxyUploadUrl'
   | 'proxyApiKey'
   | 'addressRule'
-  | 'adminToken';
+  | 'adminToken'
+  | 'record'
+  | 'replay';
 
 /** Options with every default applied. */
 export type ResolvedOptions = Required<Omit<MockServerOptions, OptionalSettings | 'log'>> &
@@ -122,6 +132,11 @@ export function resolveOptions(options: MockServerOptions = {}): ResolvedOptions
       `host ${host} is reachable from the network, and so would be the admin API: set adminToken (--admin-token) or turn the admin API off (--no-admin)`,
     );
   }
+  if ((options.validate || options.record) && !options.proxy) {
+    throw new RangeError(
+      'validate and record check and record what the proxy relays: set proxy too (--proxy URL)',
+    );
+  }
   return {
     port: options.port ?? 0,
     host,
@@ -151,5 +166,9 @@ export function resolveOptions(options: MockServerOptions = {}): ResolvedOptions
     proxyUploadUrl: baseUrl('proxyUploadUrl', options.proxyUploadUrl),
     proxyApiKey: options.proxyApiKey,
     proxyTimeoutMs: options.proxyTimeoutMs ?? 120_000,
+    validate: options.validate ?? false,
+    record: options.record || undefined,
+    replay: options.replay || undefined,
+    driftLog: options.driftLog ?? ((line) => process.stderr.write(`${line}\n`)),
   };
 }

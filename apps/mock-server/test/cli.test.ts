@@ -157,3 +157,34 @@ describe('parseCli', () => {
     expect(() => parseCli(['--proxy', 'api.kie.ai'], {})).toThrow('Invalid proxy URL');
   });
 });
+
+describe('drift flags', () => {
+  it('parses --validate, --record and --replay, and their environment variables', () => {
+    expect(
+      parseCli(['--proxy', 'https://api.kie.ai', '--validate', '--record', 'cassettes'], {}),
+    ).toMatchObject({ kind: 'serve', options: { validate: true, record: 'cassettes' } });
+    expect(
+      parseCli([], {
+        KLING_MOCK_PROXY: 'http://127.0.0.1:9',
+        KLING_MOCK_VALIDATE: '1',
+        KLING_MOCK_RECORD: 'r',
+      }),
+    ).toMatchObject({ options: { validate: true, record: 'r' } });
+    expect(parseCli(['--replay', 'cassettes'], {})).toMatchObject({ options: { replay: 'cassettes' } });
+    expect(parseCli([], { KLING_MOCK_REPLAY: 'd' })).toMatchObject({ options: { replay: 'd' } });
+  });
+
+  it('refuses --validate and --record without --proxy', () => {
+    expect(() => parseCli(['--validate'], {})).toThrow(
+      '--validate checks what the proxy relays: add --proxy URL',
+    );
+    expect(() => parseCli(['--record', 'dir'], {})).toThrow('--record checks what the proxy relays');
+  });
+
+  it('lists them in --help', async () => {
+    const { HELP } = await import('../src/cli-options');
+    for (const flag of ['--validate', '--record DIR', '--replay DIR', 'KLING_MOCK_REPLAY']) {
+      expect(HELP).toContain(flag);
+    }
+  });
+});

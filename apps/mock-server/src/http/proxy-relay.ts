@@ -56,10 +56,14 @@ function writeHead(upstream: IncomingMessage, res: Response): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
 }
 
-/** Relays `upstream` to `res`; see the module comment for the limits. Never throws. */
+/**
+ * Relays `upstream` to `res`; see the module comment for the limits. Never throws. `onAnswer` gets
+ * the whole answer when it was read whole (up to 1 MB), undefined when it was streamed.
+ */
 export async function relayAnswer(
   upstream: IncomingMessage,
   res: Response,
+  onAnswer?: (body: Buffer | undefined) => void,
 ): Promise<RelayFailure | undefined> {
   if (Number(upstream.headers['content-length'] ?? 0) > MAX_ANSWER_BYTES) {
     upstream.destroy();
@@ -74,7 +78,9 @@ export async function relayAnswer(
         const { done, value } = await chunks.next();
         if (done) {
           writeHead(upstream, res);
-          res.end(Buffer.concat(head));
+          const whole = Buffer.concat(head);
+          res.end(whole);
+          onAnswer?.(whole);
           return undefined;
         }
         head.push(value);
@@ -104,6 +110,7 @@ export async function relayAnswer(
     }
     try {
       await pipeline(rest(), res);
+      onAnswer?.(undefined);
     } catch {
       // Headers are out: the only honest signal left is a cut connection (the client sees a truncated answer).
       res.destroy();

@@ -10,6 +10,7 @@
 import type { IncomingMessage } from 'node:http';
 import { API_SERVER_URL, UPLOAD_SERVER_URL } from '@kling-kit/contract';
 import type { Express, Request, Response } from 'express';
+import type { ProxyTap } from '../drift/proxy-tap';
 import type { ResolvedOptions } from '../options';
 import { sendEnvelope } from './envelope';
 import { crossOriginProblem, PROXY_TOKEN_HEADER, proxyTokenOf, tokenMatches } from './proxy-guard';
@@ -58,8 +59,8 @@ function fail(res: Response, status: number, msg: string): void {
   sendEnvelope(res, code, { msg, mirror: false, httpStatus: status });
 }
 
-/** Mounts `/proxy/*` when `options.proxy` is set. */
-export function proxyRoutes(app: Express, options: ResolvedOptions): void {
+/** Mounts `/proxy/*` when `options.proxy` is set; `tap` sees each relayed answer (`--validate`, `--record`). */
+export function proxyRoutes(app: Express, options: ResolvedOptions, tap?: ProxyTap): void {
   const target = options.proxy;
   if (!target) {
     return;
@@ -139,7 +140,17 @@ export function proxyRoutes(app: Express, options: ResolvedOptions): void {
         );
         return;
       }
-      const failure = await relayAnswer(upstream, res);
+      const failure = await relayAnswer(upstream, res, (answerBody) =>
+        tap?.observe({
+          operation: call.operation,
+          query: call.query,
+          requestHeaders: req.headers,
+          requestBody: body,
+          status: upstream.statusCode ?? 502,
+          answerContentType: upstream.headers['content-type'],
+          answerBody,
+        }),
+      );
       if (failure === 'too-large') {
         fail(res, 502, `The answer of ${host} is larger than ${MAX_ANSWER_BYTES} bytes`);
       } else if (failure === 'dropped') {

@@ -6,6 +6,7 @@
 import { taskStates } from '@kling-kit/contract';
 import express, { type Request, type Response, Router } from 'express';
 import { type MockAdmin, NotFoundError } from '../admin';
+import type { ViolationLog } from '../drift/violations';
 import { type AdminGuardOptions, adminGuard } from '../http/admin-guard';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-depth';
 import { DeliveryCapError } from '../state/callbacks';
@@ -34,6 +35,9 @@ const ENDPOINTS = {
   'GET /__admin/config': 'Runtime settings',
   'PATCH /__admin/config': 'Change {timing, failRate, rateLimit, httpStatusMirror}',
   'POST /__admin/reset': 'Forget tasks, files, accounts, faults and deliveries',
+  'GET /__admin/violations':
+    'What --validate found: answers of the real API that differ from the spec (key redacted)',
+  'DELETE /__admin/violations': 'Forget the violations found so far',
 };
 
 function answer(res: Response, run: () => unknown): void {
@@ -74,7 +78,8 @@ const failureOf = (input: Record<string, unknown>) => {
   return failure;
 };
 
-export function adminRoutes(admin: MockAdmin, guard: AdminGuardOptions): Router {
+/** The admin API; `violations` is what `--validate` found (absent without it). */
+export function adminRoutes(admin: MockAdmin, guard: AdminGuardOptions, violations?: ViolationLog): Router {
   const router = Router();
   router.use('/__admin', adminGuard(guard));
   router.use(
@@ -184,5 +189,14 @@ export function adminRoutes(admin: MockAdmin, guard: AdminGuardOptions): Router 
     }),
   );
   router.post('/__admin/reset', (_req, res) => answer(res, () => admin.reset()));
+
+  const validating = (): ViolationLog => {
+    if (!violations) {
+      throw new NotFoundError('Violations are collected with --proxy URL --validate');
+    }
+    return violations;
+  };
+  router.get('/__admin/violations', (_req, res) => answer(res, () => validating().list()));
+  router.delete('/__admin/violations', (_req, res) => answer(res, () => validating().clear()));
   return router;
 }

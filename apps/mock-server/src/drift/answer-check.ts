@@ -1,0 +1,80 @@
+/**
+ * `--validate`: checks a real answer against the spec. The operation's envelope schema (codes,
+ * record fields and types, states, from their enums), then what JSON Schema leaves to the reader:
+ * the JSON strings inside a record (`param` is a `TaskParam`, a non-empty `resultJson` a
+ * `TaskResult`) and the record being the one asked for.
+ */
+import { type OperationId, type SchemaName, type ValidationIssue, validateSchema } from '@kling-kit/contract';
+import type { Exchange } from './exchange';
+
+/** The envelope schema of each operation's answers. */
+export const ENVELOPE_OF: Record<OperationId, SchemaName> = {
+  createTask: 'CreateTaskEnvelope',
+  getTaskRecord: 'TaskRecordEnvelope',
+  getCreditBalance: 'CreditBalanceEnvelope',
+  getDownloadUrl: 'DownloadUrlEnvelope',
+  uploadFileStream: 'FileUploadEnvelope',
+  uploadFileBase64: 'FileUploadEnvelope',
+  uploadFileFromUrl: 'FileUploadEnvelope',
+};
+
+/** One way an answer differs from the spec. */
+export interface DriftIssue {
+  /** Where, as a dotted path in the answer body (`data.state`); `""` for the body itself. */
+  path: string;
+  message: string;
+}
+
+const at = (prefix: string, issue: ValidationIssue): DriftIssue => ({
+  path: issue.path ? `${prefix}.${issue.path}` : prefix,
+  message: issue.message,
+});
+
+/** The JSON string at `path` decoded and checked against `schema`. */
+function checkJsonString(value: string, path: string, schema: SchemaName): DriftIssue[] {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(value);
+  } catch {
+    return [{ path, message: `must be a JSON-encoded ${schema} (not JSON)` }];
+  }
+  const result = validateSchema(schema, decoded);
+  return result.ok ? [] : result.issues.map((issue) => at(path, issue));
+}
+
+/** Every way the answer of `exchange` differs from the spec; empty when it matches. */
+export function checkAnswer(exchange: Exchange): DriftIssue[] {
+  const body = exchange.answer.body;
+  if (body?.json === undefined) {
+    return body?.omitted
+      ? []
+      : [
+          {
+            path: '',
+            message: `must be a JSON envelope (got ${body?.text === undefined ? 'no body' : 'text'})`,
+          },
+        ];
+  }
+  const envelope = ENVELOPE_OF[exchange.operationId];
+  const result = validateSchema(envelope, body.json);
+  const issues: DriftIssue[] = result.ok ? [] : result.issues.map((issue) => ({ ...issue }));
+  if (exchange.operationId !== 'getTaskRecord') {
+    return issues;
+  }
+  const data = (body.json as { data?: unknown }).data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return issues;
+  }
+  const record = data as Record<string, unknown>;
+  if (typeof record.param === 'string') {
+    issues.push(...checkJsonString(record.param, 'data.param', 'TaskParam'));
+  }
+  if (typeof record.resultJson === 'string' && record.resultJson !== '') {
+    issues.push(...checkJsonString(record.resultJson, 'data.resultJson', 'TaskResult'));
+  }
+  const asked = exchange.query.taskId;
+  if (asked !== undefined && typeof record.taskId === 'string' && record.taskId !== asked) {
+    issues.push({ path: 'data.taskId', message: 'must be the taskId asked for' });
+  }
+  return issues;
+}
