@@ -1,8 +1,9 @@
 /** The Express app of the mock: every route of the spec on one port, plus files, spec and admin API. */
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { MockAdmin } from './admin';
+import { callbackCheck } from './drift/callback-check';
 import { loadCassettes } from './drift/cassette-load';
-import { createProxyTap } from './drift/proxy-tap';
+import { CALLBACK_CHECK_PATH, createProxyTap } from './drift/proxy-tap';
 import { replayRoutes } from './drift/replay';
 import { crossOriginApi } from './http/cross-origin';
 import { sendEnvelope } from './http/envelope';
@@ -58,6 +59,9 @@ export function createMockApp(options: ResolvedOptions, version: string): MockAp
   app.use(crossOriginApi());
   const tap = createProxyTap(options, () => state.clock.now(), version);
   proxyRoutes(app, options, tap);
+  if (tap?.violations) {
+    app.post(CALLBACK_CHECK_PATH, callbackCheck(tap));
+  }
   if (options.replay) {
     let cassettes: ReturnType<typeof loadCassettes>;
     try {

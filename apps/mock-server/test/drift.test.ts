@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Violation } from '../src/drift/violations';
 import type { RunningMockServer } from '../src/index';
 import { type DriftUpstream, SECRET_KEY, startDriftUpstream } from './drift-upstream';
-import { SEED_REQUEST, startTestMock } from './helpers';
+import { MockCaller, SEED_REQUEST, startTestMock } from './helpers';
+import { startReceiver } from './receiver';
 
 interface Answer {
   status: number;
@@ -227,6 +228,60 @@ describe('drift options', () => {
   it('refuses --validate and --record without a proxy', async () => {
     await expect(startTestMock({ validate: true })).rejects.toThrow(/set proxy too/);
     await expect(startTestMock({ record: tmpdir() })).rejects.toThrow(/set proxy too/);
+  });
+
+  it('checks the callbacks kie.ai POSTs to /__validate/callback, and answers 200 so it does not retry', async () => {
+    const upstream = await startDriftUpstream();
+    const mock = await startTestMock({ proxy: upstream.url, validate: true, driftLog: () => {} });
+    try {
+      // A real callback of the mock itself is a faithful one: no violation.
+      const receiver = await startReceiver();
+      const faithful = await startTestMock({ rateLimit: false });
+      try {
+        const created = await new MockCaller(faithful).newTask({
+          ...SEED_REQUEST,
+          callBackUrl: receiver.url,
+        });
+        faithful.admin.forceState(created, 'success');
+        const [callback] = await receiver.waitFor(1);
+        const good = await fetch(`${mock.url}/__validate/callback`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: callback?.body ?? '',
+        });
+        expect(good.status).toBe(200);
+      } finally {
+        await faithful.close();
+        await receiver.close();
+      }
+      const bad = await fetch(`${mock.url}/__validate/callback`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          code: 200,
+          msg: 'done',
+          data: { taskId: 't', state: 'running', param: '{}', resultJson: '{oops', createTime: 1 },
+        }),
+      });
+      expect(bad.status).toBe(200);
+      const listed = (await fetch(`${mock.url}/__admin/violations`).then((r) => r.json())) as {
+        data: Violation[];
+      };
+      expect(listed.data).toHaveLength(1);
+      const [violation] = listed.data;
+      expect(violation).toMatchObject({ operationId: 'receiveTaskCallback', path: '/__validate/callback' });
+      const found = violation?.issues.map((issue) => `${issue.path}: ${issue.message}`) ?? [];
+      expect(found).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^data\.state: must be one of/),
+          expect.stringMatching(/^data\.resultJson: must be a JSON-encoded TaskResult/),
+          expect.stringMatching(/^data\.param\./),
+        ]),
+      );
+    } finally {
+      await mock.close();
+      await upstream.close();
+    }
   });
 
   it('has no violations list without --validate', async () => {

@@ -42,8 +42,39 @@ function checkJsonString(value: string, path: string, schema: SchemaName): Drift
   return result.ok ? [] : result.issues.map((issue) => at(path, issue));
 }
 
+/** What JSON Schema leaves to the reader of a record: its `param` and non-empty `resultJson` decoded. */
+function checkRecordStrings(data: unknown, prefix: string): DriftIssue[] {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return [];
+  }
+  const record = data as Record<string, unknown>;
+  return [
+    ...(typeof record.param === 'string'
+      ? checkJsonString(record.param, `${prefix}.param`, 'TaskParam')
+      : []),
+    ...(typeof record.resultJson === 'string' && record.resultJson !== ''
+      ? checkJsonString(record.resultJson, `${prefix}.resultJson`, 'TaskResult')
+      : []),
+  ];
+}
+
+/** Every way a callback body kie.ai POSTed differs from the spec's `CallbackPayload`. */
+export function checkCallback(body: unknown): DriftIssue[] {
+  const result = validateSchema('CallbackPayload', body);
+  const issues: DriftIssue[] = result.ok ? [] : result.issues.map((issue) => ({ ...issue }));
+  const data = (body as { data?: unknown } | null)?.data;
+  return [...issues, ...checkRecordStrings(data, 'data')];
+}
+
 /** Every way the answer of `exchange` differs from the spec; empty when it matches. */
 export function checkAnswer(exchange: Exchange): DriftIssue[] {
+  if (exchange.operationId === 'receiveTaskCallback') {
+    // A callback: what kie.ai sent is the request; the mock's receiver answered it.
+    const sent = exchange.request.body;
+    return sent?.json === undefined
+      ? [{ path: '', message: 'must be a JSON CallbackPayload' }]
+      : checkCallback(sent.json);
+  }
   const body = exchange.answer.body;
   if (body?.json === undefined) {
     return body?.omitted
@@ -66,12 +97,7 @@ export function checkAnswer(exchange: Exchange): DriftIssue[] {
     return issues;
   }
   const record = data as Record<string, unknown>;
-  if (typeof record.param === 'string') {
-    issues.push(...checkJsonString(record.param, 'data.param', 'TaskParam'));
-  }
-  if (typeof record.resultJson === 'string' && record.resultJson !== '') {
-    issues.push(...checkJsonString(record.resultJson, 'data.resultJson', 'TaskResult'));
-  }
+  issues.push(...checkRecordStrings(record, 'data'));
   const asked = exchange.query.taskId;
   if (asked !== undefined && typeof record.taskId === 'string' && record.taskId !== asked) {
     issues.push({ path: 'data.taskId', message: 'must be the taskId asked for' });

@@ -158,6 +158,9 @@ export function loadCassettes(dir: string, warn: (line: string) => void): Loaded
     }
     loaded.files.push(name);
     cassette.exchanges.forEach((value, index) => {
+      if (isObject(value) && value.operationId === 'receiveTaskCallback') {
+        return; // a callback kie.ai sent (--validate): read it in the file, nothing to replay
+      }
       const exchange = exchangeOf(value, index);
       if (typeof exchange === 'string') {
         skip(`${name} exchange ${index + 1}`, exchange);

@@ -15,7 +15,8 @@ export interface KeptBody {
 
 /** One proxied exchange, redacted. Times are on the mock clock (Unix ms). */
 export interface Exchange {
-  operationId: OperationId;
+  /** The operation, or `receiveTaskCallback` for a callback kie.ai POSTed to `/__validate/callback`. */
+  operationId: OperationId | 'receiveTaskCallback';
   method: string;
   path: string;
   /** The query parameters forwarded (recordInfo: `taskId`). */

@@ -12,6 +12,13 @@ import { type Exchange, keepBody, queryOf } from './exchange';
 import { keysOf, redactValue } from './redact';
 import { ViolationLog } from './violations';
 
+/**
+ * Where `--validate` receives kie.ai's real callbacks: give tasks created through the proxy a
+ * `callBackUrl` of `<public URL of the mock>/__validate/callback` and each body kie.ai POSTs is
+ * checked as a `CallbackPayload` (and recorded with `--record`).
+ */
+export const CALLBACK_CHECK_PATH = '/__validate/callback';
+
 /** One relayed exchange as the proxy saw it, before redaction. */
 export interface RawExchange {
   operation: Operation;
@@ -29,6 +36,8 @@ export interface RawExchange {
 export interface ProxyTap {
   /** Called once per relayed answer; never throws. */
   observe(raw: RawExchange): void;
+  /** Called once per callback kie.ai POSTed to `/__validate/callback`; never throws. */
+  observeCallback(headers: IncomingHttpHeaders, body: Buffer): void;
   /** The violations found, when `validate` is on. */
   violations: ViolationLog | undefined;
 }
@@ -47,8 +56,35 @@ export function createProxyTap(
   const recorder = options.record
     ? new CassetteRecorder(options.record, { target: options.proxy, version, startedAt: now() }, print)
     : undefined;
+  const keep = (exchange: Exchange, keys: readonly string[]) => {
+    violations?.add(exchange, redactValue(checkAnswer(exchange), keys));
+    recorder?.add(exchange);
+  };
   return {
     violations,
+    observeCallback(headers, body) {
+      try {
+        const keys = keysOf(undefined, options.proxyApiKey);
+        const contentType = headers['content-type'];
+        const kept = keepBody(body, contentType, keys);
+        keep(
+          {
+            operationId: 'receiveTaskCallback',
+            method: 'POST',
+            path: CALLBACK_CHECK_PATH,
+            query: {},
+            request: { ...(contentType ? { contentType } : {}), ...(kept ? { body: kept } : {}) },
+            answer: { status: 200 },
+            at: now(),
+          },
+          keys,
+        );
+      } catch (error) {
+        print(
+          `kling-mock: drift: could not check a callback: ${error instanceof Error ? error.message : 'error'}`,
+        );
+      }
+    },
     observe(raw) {
       try {
         const auth = raw.requestHeaders.authorization;
@@ -72,8 +108,7 @@ export function createProxyTap(
           },
           at: now(),
         };
-        violations?.add(exchange, redactValue(checkAnswer(exchange), keys));
-        recorder?.add(exchange);
+        keep(exchange, keys);
       } catch (error) {
         print(
           `kling-mock: drift: could not check an exchange: ${error instanceof Error ? error.message : 'error'}`,

@@ -1,0 +1,35 @@
+/**
+ * `POST /__validate/callback` (with `--validate`): a receiver for kie.ai's real callbacks. It reads
+ * the body (at most 1 MB), hands it to the proxy tap to be checked as a `CallbackPayload` (and
+ * recorded with `--record`), and answers 200 so kie.ai does not retry. Anyone who can reach it can
+ * only add entries to the bounded violation list.
+ */
+import type { RequestHandler } from 'express';
+import { KEPT_BODY_BYTES } from './exchange';
+import type { ProxyTap } from './proxy-tap';
+
+export function callbackCheck(tap: ProxyTap): RequestHandler {
+  return (req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= KEPT_BODY_BYTES) {
+        chunks.push(chunk);
+      }
+    });
+    req.on('error', () => {
+      // The sender went away: nothing to check.
+    });
+    req.on('end', () => {
+      if (size > KEPT_BODY_BYTES) {
+        res
+          .status(413)
+          .json({ code: 413, msg: `Callback bodies are checked up to ${KEPT_BODY_BYTES} bytes`, data: null });
+        return;
+      }
+      tap.observeCallback(req.headers, Buffer.concat(chunks));
+      res.status(200).json({ code: 200, msg: 'success', data: null });
+    });
+  };
+}
