@@ -165,6 +165,8 @@ describe('createCallbackHandler', () => {
     const onCallback = vi.fn(() => gate);
     const { send } = setup({ onCallback });
     const first = send();
+    // Verification is asynchronous: let the first delivery claim the callback before the others arrive.
+    await vi.waitFor(() => expect(onCallback).toHaveBeenCalledTimes(1), { timeout: 15_000 });
     const others = await Promise.all([send(), send()]);
     expect(others).toEqual([
       expect.objectContaining({ status: 409, body: expect.objectContaining({ error: 'in-progress' }) }),
