@@ -21,6 +21,7 @@ export async function clientOverhead(iterations = 400) {
     rateLimit: false,
     credits: 1e12,
     seed: 'overhead',
+    loopbackOnly: true,
   });
   try {
     const apiKey = 'bench-key';

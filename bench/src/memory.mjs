@@ -60,7 +60,13 @@ async function createTasks(url, body, count, concurrency = 8) {
 /** Heap and RSS (after gc) held by 10 000 pending tasks, after 500 warm-up tasks. */
 export async function heldTasks() {
   const timing = { waitingMs: 3_600_000, queuingMs: 0, generatingMs: 0 };
-  const mock = await startMemoryChild({ port: 0, timing, rateLimit: false, credits: 1e12 });
+  const mock = await startMemoryChild({
+    port: 0,
+    timing,
+    rateLimit: false,
+    credits: 1e12,
+    loopbackOnly: true,
+  });
   try {
     // The tasks never finish here, so their callBackUrl is never called; it only has to look real.
     const body = seedBody('http://127.0.0.1:9/api/callback');
@@ -90,7 +96,14 @@ export async function churn({ say = () => {} } = {}) {
   const batch = 200;
   const steps = 3_600_000 / stepMs;
   const sink = await startSink();
-  const options = { port: 0, timing: 'fast', rateLimit: false, credits: 1e12, taskTtlMs: ttlMs };
+  const options = {
+    port: 0,
+    timing: 'fast',
+    rateLimit: false,
+    credits: 1e12,
+    taskTtlMs: ttlMs,
+    loopbackOnly: true,
+  };
   const mock = await startMemoryChild(options);
   try {
     const body = seedBody(`${sink.url}/callback`);

@@ -70,6 +70,8 @@ export function startMock() {
       '--no-rate-limit',
       '--credits',
       '1000000000000',
+      // Callbacks and URL uploads may only reach loopback: a benchmark never leaves this machine.
+      '--loopback-only',
     ],
     url: listeningUrl,
     readyPath: READY_PATH,

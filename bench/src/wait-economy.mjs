@@ -69,6 +69,7 @@ export async function concurrentWaits(count = 200) {
     rateLimit: false,
     credits: 1e12,
     seed: 'waits',
+    loopbackOnly: true,
     timing: { waitingMs: 200, queuingMs: 300, generatingMs: 2_500 },
   });
   try {

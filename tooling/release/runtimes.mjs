@@ -208,7 +208,7 @@ async function main() {
   for (const runtime of RUNTIMES) {
     runtimes.push({ ...runtime, path: await ensureRuntime(runtime) });
   }
-  const mock = await startMockServer({ port: 0, timing: 'fast', hmacKey: HMAC_KEY });
+  const mock = await startMockServer({ port: 0, timing: 'fast', hmacKey: HMAC_KEY, loopbackOnly: true });
   const results = [];
   try {
     results.push(await serverRuntime('Node 20 (system)', process.execPath, [], mock, 'runtime-node20'));

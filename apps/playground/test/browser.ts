@@ -69,7 +69,7 @@ export async function startMockCli(extraArgs: readonly string[] = []): Promise<M
   }
   const child: ChildProcess = spawn(
     process.execPath,
-    [cli, '--port', '0', '--timing', 'fast', '--quiet', '--seed', 'e2e', ...extraArgs],
+    [cli, '--port', '0', '--timing', 'fast', '--quiet', '--seed', 'e2e', '--loopback-only', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

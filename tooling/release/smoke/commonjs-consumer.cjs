@@ -49,7 +49,7 @@ async function main() {
     spec.paths['/api/v1/jobs/createTask'].post.requestBody.content['application/json'].examples.seed.value;
   assert.ok(zCreateTaskRequest.safeParse(seed).success, 'the zod schema rejects the seed example');
 
-  const mock = await startMockServer({ port: 0, timing: 'fast', log: false });
+  const mock = await startMockServer({ port: 0, timing: 'fast', log: false, loopbackOnly: true });
   try {
     const kling = createKlingClient({ apiKey: 'commonjs-consumer-key', baseUrl: mock.url });
     const rejected = await kling.createTask({ input: { ...seed.input, prompt: '' } }).catch((error) => error);

@@ -8,7 +8,7 @@ import { openReceiver } from './node-receiver.mjs';
 import { smoke } from './smoke.mjs';
 
 const hmacKey = 'release-round-trip-hmac-key';
-const mock = await startMockServer({ port: 0, timing: 'fast', hmacKey, log: false });
+const mock = await startMockServer({ port: 0, timing: 'fast', hmacKey, log: false, loopbackOnly: true });
 const callbacks = await openReceiver();
 try {
   const result = await smoke({ mockUrl: mock.url, hmacKey, callbacks });

@@ -61,7 +61,13 @@ let receiver: Receiver;
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  mock = await startMockServer({ port: 0, timing: 'fast', hmacKey: HMAC_KEY, seed: 'client-integration' });
+  mock = await startMockServer({
+    port: 0,
+    timing: 'fast',
+    hmacKey: HMAC_KEY,
+    seed: 'client-integration',
+    loopbackOnly: true,
+  });
   kling = createKlingClient({ apiKey: 'integration-key', baseUrl: mock.url, uploadBaseUrl: mock.url });
 });
 afterEach(async () => {
@@ -203,7 +209,7 @@ describe('the client against the mock server', () => {
       expect(unknown).toBeInstanceOf(ValidationError);
     }
     mock.admin.configure({ httpStatusMirror: false });
-    const restricted = await startMockServer({ port: 0, apiKeys: ['only-this'] });
+    const restricted = await startMockServer({ port: 0, apiKeys: ['only-this'], loopbackOnly: true });
     try {
       const wrong = createKlingClient({ apiKey: 'not-this', baseUrl: restricted.url });
       await expect(wrong.getCredits()).rejects.toBeInstanceOf(AuthenticationError);
