@@ -5,31 +5,26 @@
  * only add entries to the bounded violation list.
  */
 import type { RequestHandler } from 'express';
+import { readBody } from '../http/read-body';
 import { KEPT_BODY_BYTES } from './exchange';
 import type { ProxyTap } from './proxy-tap';
 
 export function callbackCheck(tap: ProxyTap): RequestHandler {
-  return (req, res) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= KEPT_BODY_BYTES) {
-        chunks.push(chunk);
-      }
-    });
-    req.on('error', () => {
-      // The sender went away: nothing to check.
-    });
-    req.on('end', () => {
-      if (size > KEPT_BODY_BYTES) {
-        res
-          .status(413)
-          .json({ code: 413, msg: `Callback bodies are checked up to ${KEPT_BODY_BYTES} bytes`, data: null });
-        return;
-      }
-      tap.observeCallback(req.headers, Buffer.concat(chunks));
-      res.status(200).json({ code: 200, msg: 'success', data: null });
-    });
+  return async (req, res) => {
+    let body: Buffer | 'too-large';
+    try {
+      body = await readBody(req, KEPT_BODY_BYTES);
+    } catch {
+      return; // the sender went away mid-body: nothing to check
+    }
+    if (body === 'too-large') {
+      res.setHeader('Connection', 'close');
+      res
+        .status(413)
+        .json({ code: 413, msg: `Callback bodies are checked up to ${KEPT_BODY_BYTES} bytes`, data: null });
+      return;
+    }
+    tap.observeCallback(req.headers, body);
+    res.status(200).json({ code: 200, msg: 'success', data: null });
   };
 }

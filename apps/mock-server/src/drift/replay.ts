@@ -7,7 +7,8 @@
  * recording.
  */
 import { findOperation, type Operation } from '@kling-kit/contract';
-import type { Express, Request, Response } from 'express';
+import type { Express, Response } from 'express';
+import { readBody } from '../http/read-body';
 import type { MockClock } from '../state/clock';
 import { taskOf } from './cassette';
 import type { LoadedCassettes, LoadedExchange } from './cassette-load';
@@ -66,22 +67,6 @@ function distance(a: KeptBody | undefined, b: KeptBody | undefined): { score: nu
     .filter((path) => left.get(path) !== right.get(path))
     .sort();
   return { score: differing.length, ...(differing[0] !== undefined ? { at: differing[0] } : {}) };
-}
-
-async function readBody(req: Request): Promise<Buffer | 'too-large'> {
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-    return 'too-large';
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      return 'too-large';
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 const shorten = (text: string) => printable(text.length > 100 ? `${text.slice(0, 100)}…` : text);
@@ -186,7 +171,7 @@ export function replayRoutes(app: Express, cassettes: LoadedCassettes, clock: Mo
           : undefined;
       let body: KeptBody | undefined;
       if (operation.method !== 'GET') {
-        const bytes = await readBody(req);
+        const bytes = await readBody(req, MAX_BODY_BYTES);
         if (bytes === 'too-large') {
           res.setHeader('Connection', 'close');
           res

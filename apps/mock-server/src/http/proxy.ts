@@ -9,13 +9,14 @@
 
 import type { IncomingMessage } from 'node:http';
 import { API_SERVER_URL, UPLOAD_SERVER_URL } from '@kling-kit/contract';
-import type { Express, Request, Response } from 'express';
+import type { Express, Response } from 'express';
 import type { ProxyTap } from '../drift/proxy-tap';
 import type { ResolvedOptions } from '../options';
 import { sendEnvelope } from './envelope';
 import { crossOriginProblem, PROXY_TOKEN_HEADER, proxyTokenOf, tokenMatches } from './proxy-guard';
 import { proxiedCall } from './proxy-path';
 import { MAX_ANSWER_BYTES, relayAnswer, sendUpstream } from './proxy-relay';
+import { readBody } from './read-body';
 
 /** Largest request body forwarded (kie.ai's uploads accept up to 10 MB files; base64 adds a third). */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -28,26 +29,6 @@ const FORWARDED_REQUEST_HEADERS = ['authorization', 'content-type', 'accept', 'p
  */
 export function defaultProxyUploadUrl(proxy: string): string {
   return new URL(proxy).hostname === new URL(API_SERVER_URL).hostname ? UPLOAD_SERVER_URL : proxy;
-}
-
-async function readBody(req: Request): Promise<Buffer | 'too-large'> {
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
-    return 'too-large';
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
-      return 'too-large';
-    }
-    chunks.push(chunk);
-  }
-  if (!req.complete) {
-    // The caller went away mid-body: never forward half a request.
-    throw new Error('incomplete request body');
-  }
-  return Buffer.concat(chunks);
 }
 
 /** An error of the proxy itself, in the `{code, msg, data}` envelope with a real HTTP status. */
@@ -113,7 +94,7 @@ export function proxyRoutes(app: Express, options: ResolvedOptions, tap?: ProxyT
       }
       let body: Buffer | undefined;
       if (call.operation.method !== 'GET') {
-        const read = await readBody(req);
+        const read = await readBody(req, MAX_BODY_BYTES);
         if (read === 'too-large') {
           // Close the connection rather than reading the rest of an oversized body.
           res.setHeader('Connection', 'close');
