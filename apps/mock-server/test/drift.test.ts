@@ -284,6 +284,41 @@ describe('drift options', () => {
     }
   });
 
+  it('answers hostile callback bodies without a crash: junk, 2 MB, 200 000 levels deep', async () => {
+    const upstream = await startDriftUpstream();
+    const lines: string[] = [];
+    const mock = await startTestMock({
+      proxy: upstream.url,
+      validate: true,
+      driftLog: (line) => lines.push(line),
+    });
+    const post = (body: string) =>
+      fetch(`${mock.url}/__validate/callback`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+      });
+    try {
+      expect((await post('{')).status).toBe(200);
+      expect((await post('x'.repeat(2 * 1024 * 1024))).status).toBe(413);
+      expect((await post(`{"data":${'['.repeat(200_000)}${']'.repeat(200_000)}}`)).status).toBe(200);
+      const listed = (await fetch(`${mock.url}/__admin/violations`).then((r) => r.json())) as {
+        data: Violation[];
+      };
+      expect(listed.data.map((violation) => violation.issues[0]?.message)).toEqual([
+        'must be a JSON CallbackPayload',
+        'must be a JSON CallbackPayload',
+      ]);
+      expect(listed.data[1]?.exchange.request.body).toEqual({
+        omitted: expect.stringMatching(/nested deeper than 64/),
+      });
+      expect(lines.filter((line) => /could not/.test(line))).toEqual([]);
+    } finally {
+      await mock.close();
+      await upstream.close();
+    }
+  });
+
   it('has no violations list without --validate', async () => {
     const mock = await startTestMock();
     try {

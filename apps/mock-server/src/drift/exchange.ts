@@ -4,6 +4,7 @@
  * and every key redacted. The Authorization header is never part of it.
  */
 import type { OperationId } from '@kling-kit/contract';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../http/json-depth';
 import { redactText, redactValue } from './redact';
 
 /** A body as kept: parsed JSON, text, or a note saying why it was left out. */
@@ -51,6 +52,10 @@ export function keepBody(
   const text = bytes.toString('utf8');
   if (!Buffer.from(text, 'utf8').equals(bytes)) {
     return { omitted: `${bytes.length} bytes of binary` };
+  }
+  if (nestsDeeperThan(text)) {
+    // Deep nesting is cheap to send and overflows every recursive walk (redaction, checks, cassettes).
+    return { omitted: `JSON nested deeper than ${MAX_JSON_DEPTH} levels, ${bytes.length} bytes` };
   }
   try {
     return { json: redactValue(JSON.parse(text) as unknown, keys) };
