@@ -31,7 +31,6 @@ const ANNOTATIONS = new Set([
   'contentSchema',
   'contentEncoding',
   '$comment',
-  'discriminator',
 ]);
 
 /** Keywords the compiled code enforces. */
@@ -40,6 +39,11 @@ const ASSERTIONS = new Set([
   'allOf',
   'anyOf',
   'oneOf',
+  'discriminator',
+  'not',
+  'if',
+  'then',
+  'else',
   'type',
   'const',
   'enum',
@@ -164,11 +168,61 @@ export function compileValidators(document) {
       line('  pickAlternative(alternatives, p, out);');
       line('}');
     }
-    if (schema.oneOf) {
+    if (schema.discriminator) {
+      // One branch per value of the tag: the value picks the schema, so its issues are the only ones.
+      const { propertyName, mapping } = schema.discriminator;
+      if (!schema.oneOf || !mapping || typeof propertyName !== 'string') {
+        throw new Error(`compileValidators: ${where} needs oneOf and a discriminator mapping`);
+      }
+      const values = Object.keys(mapping);
+      code += `${indent}if (!is(v, 'object')) {\n${indent}  ${add('type', q('must be an object'))}\n${indent}  return;\n${indent}}\n`;
+      code += `${indent}switch ((v as Record<string, unknown>)[${q(propertyName)}]) {\n`;
+      for (const [value, ref] of Object.entries(mapping)) {
+        code += `${indent}  case ${q(value)}:\n${indent}    ${fnFor(ref.slice(REF.length))}(v, p, out);\n${indent}    break;\n`;
+      }
+      code += `${indent}  case undefined:\n${indent}    ${add('required', q('is required'), `at(p, ${q(propertyName)})`)}\n${indent}    break;\n`;
+      code += `${indent}  default:\n${indent}    ${add('discriminator', q(`must be one of ${values.map(q).join(', ')}`), `at(p, ${q(propertyName)})`)}\n${indent}}\n`;
+    } else if (schema.oneOf) {
       line('{');
       code += alternativesCode(schema.oneOf, `${indent}  `, where, false);
       line('  pickOne(alternatives, p, out);');
       line('}');
+    }
+    if (schema.not) {
+      // The message is the sub-schema's description, which says what must not happen.
+      const message = schema.not.description ?? 'must not match the excluded form';
+      line('{');
+      line('  const found: Issue[] = [];');
+      line('  ((out: Issue[]) => {');
+      code += scoped(schema.not, 'v', 'p', `${indent}    `, `${where}.not`);
+      line('  })(found);');
+      line(`  if (found.length === 0) {`);
+      line(`    ${add('not', q(message))}`);
+      line('  }');
+      line('}');
+    }
+    if (schema.if) {
+      if (!schema.then && !schema.else) {
+        throw new Error(`compileValidators: ${where} has "if" without "then" or "else"`);
+      }
+      line('{');
+      line('  const found: Issue[] = [];');
+      line('  ((out: Issue[]) => {');
+      code += scoped(schema.if, 'v', 'p', `${indent}    `, `${where}.if`);
+      line('  })(found);');
+      if (schema.then) {
+        line('  if (found.length === 0) {');
+        code += scoped(schema.then, 'v', 'p', `${indent}    `, `${where}.then`);
+        line('  }');
+      }
+      if (schema.else) {
+        line('  if (found.length > 0) {');
+        code += scoped(schema.else, 'v', 'p', `${indent}    `, `${where}.else`);
+        line('  }');
+      }
+      line('}');
+    } else if (schema.then || schema.else) {
+      throw new Error(`compileValidators: ${where} has "then" or "else" without "if"`);
     }
     const checks = [];
     const types =

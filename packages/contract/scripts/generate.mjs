@@ -7,6 +7,8 @@
  *   validators.ts   every schema's rules compiled to plain code, one check<Name> each (small bundles)
  *   facts.ts        rate limits, poll schedule, link life, final states, what each code means
  *   servers.ts      kie.ai's two servers, which paths the upload server answers, every operation
+ *   models.ts       the model catalog: each request schema's \`x-model\`, durations, defaults, example
+ *   definitions.ts  one definition per model (catalog entry + request validator), for /models
  *
  * `--check` regenerates into a temporary folder and compares with what is committed (the git
  * index, or the files on disk outside a git checkout). It exits 1 naming the fix when they differ.
@@ -169,6 +171,123 @@ export const TRANSIENT_CODES: readonly number[] = ${JSON.stringify(codes.filter(
 `;
 }
 
+/**
+ * The model catalog: every request schema's `x-model`, with what code needs from the schema itself
+ * (the durations, the defaults of the inputs, the example). One `const` per model, so a bundle
+ * keeps only the models it uses; `MODEL_CATALOG` lists them all, the seed first.
+ */
+function modelsModule(document) {
+  const schemas = document.components.schemas;
+  const resolve = (schema) => (schema?.$ref ? schemas[schema.$ref.split('/').pop()] : schema);
+  /** The object forms of an input schema: itself, or each `oneOf` branch. */
+  const forms = (schema) => (schema.oneOf ? schema.oneOf.map(resolve) : [schema]);
+  const union = document.components.schemas.CreateTaskRequest;
+  const order = union.oneOf.map((ref) => ref.$ref.split('/').pop());
+  const known = document.components.schemas.KlingModel.enum;
+  const aliasOf = document.components.schemas.KlingModelAlias['x-alias-of'];
+  const entries = order.map((requestSchema) => {
+    const request = schemas[requestSchema];
+    const model = request['x-model'];
+    if (!model || !known.includes(model.id)) {
+      throw new Error(`spec: ${requestSchema} needs an x-model whose id is in KlingModel`);
+    }
+    const ids =
+      request.properties.model.const !== undefined
+        ? [request.properties.model.const]
+        : request.properties.model.enum;
+    const aliases = model.aliases ?? [];
+    if (
+      ids[0] !== model.id ||
+      ids.length !== aliases.length + 1 ||
+      !aliases.every((alias) => ids.includes(alias) && aliasOf[alias] === model.id)
+    ) {
+      throw new Error(`spec: ${requestSchema}'s model values must be its x-model id and aliases`);
+    }
+    const inputSchema = request.properties.input.$ref.split('/').pop();
+    const defaults = {};
+    const durations = [];
+    for (const form of forms(schemas[inputSchema])) {
+      for (const [name, property] of Object.entries(form.properties ?? {})) {
+        const target = resolve(property);
+        const value = property.default ?? target.default;
+        if (value !== undefined && !(name in defaults) && !Array.isArray(value)) {
+          defaults[name] = value;
+        }
+        if (name === model.seconds.field) {
+          for (const option of target.enum ?? []) {
+            if (!durations.includes(option)) {
+              durations.push(option);
+            }
+          }
+        }
+      }
+    }
+    if (model.seconds.field && durations.length === 0) {
+      throw new Error(`spec: ${requestSchema}'s duration field ${model.seconds.field} needs an enum`);
+    }
+    if (!model.seconds.field && typeof model.seconds.assumed !== 'number') {
+      throw new Error(`spec: ${requestSchema} has no duration field, so x-model.seconds needs \`assumed\``);
+    }
+    const fallback = model.credits.rules.at(-1);
+    if (!fallback || fallback.when) {
+      throw new Error(`spec: ${requestSchema}'s last credit rule must have no \`when\` (the fallback)`);
+    }
+    const [example] = request.examples ?? [];
+    if (!example) {
+      throw new Error(`spec: ${requestSchema} needs an example`);
+    }
+    return {
+      constName: `${requestSchema.replace(/Request$/, '')}Model`,
+      value: {
+        ...model,
+        aliases,
+        requestSchema,
+        inputSchema,
+        durations,
+        defaults,
+        example,
+      },
+    };
+  });
+  const missing = known.filter((id) => !entries.some((entry) => entry.value.id === id));
+  if (missing.length > 0) {
+    throw new Error(`spec: KlingModel lists models without a request schema: ${missing.join(', ')}`);
+  }
+  const consts = entries
+    .map(
+      ({ constName, value }) =>
+        `/** ${value.name} (\`${value.id}\`): ${value.summary} */\nexport const ${constName} = ${JSON.stringify(value, null, 2)} as const;\n`,
+    )
+    .join('\n');
+  return `
+${consts}
+/** Every Kling model of the spec, in the spec's order (the seed, \`kling/v2-1-pro\`, first). */
+export const MODEL_CATALOG = [${entries.map((entry) => entry.constName).join(', ')}] as const;
+
+/** Deprecated model ids and the current id each stands for (KlingModelAlias's \`x-alias-of\`). */
+export const MODEL_ALIASES = ${JSON.stringify(aliasOf, null, 2)} as const;
+`;
+}
+
+/**
+ * One definition per model for \`@kling-kit/contract/models\`: its catalog entry and its compiled
+ * request validator, named after the request schema (\`KlingV21ProRequest\` → \`klingV21Pro\`).
+ */
+function definitionsModule(document) {
+  const order = document.components.schemas.CreateTaskRequest.oneOf.map((ref) => ref.$ref.split('/').pop());
+  const base = (name) => name.replace(/Request$/, '');
+  const camel = (name) => base(name).charAt(0).toLowerCase() + base(name).slice(1);
+  const lines = order.map(
+    (name) =>
+      `/** \`${document.components.schemas[name]['x-model'].id}\`: ${document.components.schemas[name]['x-model'].name}, its catalog entry and request validator. */\nexport const ${camel(name)}: ModelDefinition<(typeof models.${base(name)}Model)['id']> = /* @__PURE__ */ defineModel(models.${base(name)}Model, checks.check${name});\n`,
+  );
+  return `import { defineModel, type ModelDefinition } from '../model-definition';
+import * as models from './models';
+import * as checks from './validators';
+
+${lines.join('\n')}`;
+}
+
 async function generate(outDir) {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
@@ -185,6 +304,8 @@ async function generate(outDir) {
 
   writeFileSync(join(outDir, 'servers.ts'), header('scripts/generate.mjs') + serversModule(document));
   writeFileSync(join(outDir, 'facts.ts'), header('scripts/generate.mjs') + factsModule(document));
+  writeFileSync(join(outDir, 'models.ts'), header('scripts/generate.mjs') + modelsModule(document));
+  writeFileSync(join(outDir, 'definitions.ts'), header('scripts/generate.mjs') + definitionsModule(document));
 
   writeFileSync(
     join(outDir, 'validators.ts'),

@@ -1,6 +1,6 @@
 /**
  * @kling-kit/contract: everything generated from `spec/kling.yaml`, the contract of kie.ai's
- * Kling v2.1 Pro API. Types from openapi-typescript, validators compiled from the JSON Schemas of
+ * Kling video models (19, `kling/v2-1-pro` first). Types from openapi-typescript, validators compiled from the JSON Schemas of
  * @hey-api/openapi-ts, and the OpenAPI document itself. Zod schemas live in
  * `@kling-kit/contract/zod`.
  */
@@ -10,9 +10,9 @@ export type { components, operations, paths, webhooks };
 
 type Schemas = components['schemas'];
 
-/** The createTask body. */
+/** The createTask body of any Kling model (a union discriminated by `model`). */
 export type CreateTaskRequest = Schemas['CreateTaskRequest'];
-/** The `input` of a createTask body: prompt, image_url, duration, negative_prompt, cfg_scale, tail_image_url. */
+/** The `input` of a `kling/v2-1-pro` body: prompt, image_url, duration, negative_prompt, cfg_scale, tail_image_url. */
 export type KlingV21ProInput = Schemas['KlingV21ProInput'];
 /** `data` of a successful createTask answer. */
 export type CreateTaskResult = Schemas['CreateTaskResult'];
@@ -50,9 +50,27 @@ export type UrlUploadRequest = Schemas['UrlUploadRequest'];
 export type FileUploadEnvelope = Schemas['FileUploadEnvelope'];
 /** A stored upload (`data` of a successful upload). */
 export type FileUploadResult = Schemas['FileUploadResult'];
-/** The model id enum. */
+/** The model id enum (the 19 current ids). */
 export type KlingModel = Schemas['KlingModel'];
 
+export {
+  type AnyCreateTaskRequest,
+  type AnyModelId,
+  canonicalModelId,
+  creditsOf,
+  estimateCredits,
+  findModel,
+  hasAudio,
+  type InputOf,
+  type ModelAlias,
+  type ModelFacts,
+  type ModelId,
+  type ModelKind,
+  models,
+  type RequestOf,
+  type RuleValue,
+  videoSecondsOf,
+} from './catalog';
 export { type ErrorClassName, errorClassOf, isTransientCode } from './code-facts';
 export {
   CALLBACK_DELIVERY,
@@ -65,6 +83,7 @@ export {
   UNKNOWN_MODEL_MESSAGE,
   URL_UPLOAD_TIMEOUT_MS,
 } from './generated/facts';
+export { MODEL_ALIASES } from './generated/models';
 export { spec } from './generated/spec';
 
 export {

@@ -1,4 +1,4 @@
-/** Facts about the `kling/v2-1-pro` model read from the spec: its id and its states. */
+/** Facts read from the spec: the default model id (the seed) and the task states. */
 import { FINAL_TASK_STATES } from './generated/facts';
 import { KlingModelSchema, TaskStateSchema } from './generated/hey-api/schemas.gen';
 import type { components } from './generated/openapi';
@@ -7,7 +7,7 @@ type Schemas = components['schemas'];
 /** A task's state. */
 export type TaskState = Schemas['TaskState'];
 
-/** The model id this contract covers, `kling/v2-1-pro`. */
+/** The default model, the seed `kling/v2-1-pro` (the first of the catalog). */
 export const KLING_MODEL: Schemas['KlingModel'] = KlingModelSchema.default;
 
 /** Every task state, in lifecycle order. */

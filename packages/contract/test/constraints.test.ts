@@ -28,13 +28,18 @@ describe('createTask request rules (from the seed)', () => {
 
   it('reports every broken rule at once', () => {
     const result = validateCreateTaskRequest(
-      withChanges({ model: 'x', input: { duration: '7', cfg_scale: 2, image_url: undefined } }),
+      withChanges({ callBackUrl: 'nope', input: { duration: '7', cfg_scale: 2, image_url: undefined } }),
     );
     expect(result.issues?.map((issue) => issue.path).sort()).toEqual([
+      'callBackUrl',
       'input.cfg_scale',
       'input.duration',
       'input.image_url',
-      'model',
     ]);
+  });
+
+  it('answers an unknown model alone: its inputs are not judged against another model', () => {
+    const result = validateCreateTaskRequest(withChanges({ model: 'x', input: { duration: '7' } }));
+    expect(result.issues).toEqual([expect.objectContaining({ path: 'model', keyword: 'discriminator' })]);
   });
 });

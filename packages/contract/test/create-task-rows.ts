@@ -138,7 +138,7 @@ export const rejected: { name: string; body: unknown; path: string; keyword: str
     name: 'unknown model',
     body: withChanges({ model: 'kling/v2-1-master' }),
     path: 'model',
-    keyword: 'enum',
+    keyword: 'discriminator',
   },
   { name: 'missing model', body: withChanges({ model: undefined }), path: 'model', keyword: 'required' },
   {

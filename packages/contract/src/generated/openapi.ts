@@ -10,15 +10,16 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create a Kling v2.1 Pro image-to-video task
-         * @description Creates a generation task for `kling/v2-1-pro` and returns its `taskId`. A `200` only means
+         * Create a Kling video task
+         * @description Creates a generation task for one of the Kling models (`model` selects the request schema)
+         *     and returns its `taskId`. A `200` only means
          *     the task was **created**: follow it with `recordInfo` or wait for the callback.
          *
          *     Creating a task is **not idempotent**: retrying a create whose answer was lost may start a
          *     second paid task. Clients must never retry it silently.
          *
-         *     Credits are checked when the task is created (402 if the balance cannot cover the
-         *     duration's price) and charged when it succeeds. At most 20 new tasks per 10 seconds per
+         *     Credits are checked when the task is created (402 if the balance cannot cover the model's
+         *     price for the requested duration and options) and charged when it succeeds. At most 20 new tasks per 10 seconds per
          *     account: the 21st answers HTTP 429 and is not queued.
          */
         post: operations["createTask"];
@@ -232,14 +233,26 @@ export interface components {
          */
         UnixMillis: number;
         /**
-         * @description The model. This contract covers Kling v2.1 Pro image-to-video only. kie.ai answers a model
-         *     it does not serve with HTTP 200 and `x-unknown-model-message` as `msg` under code 422 (text
-         *     observed from the live service and matched by published clients).
+         * @description The 19 Kling models kie.ai serves through the jobs API, the seed `kling/v2-1-pro` first.
+         *     Each has its own request schema (see `CreateTaskRequest`) and catalog entry (`x-model`).
+         *     kie.ai answers a model it does not serve with HTTP 200 and `x-unknown-model-message` as
+         *     `msg` under code 422 (text observed from the live service and matched by published
+         *     clients). The deprecated avatar ids are in `KlingModelAlias`.
          * @default kling/v2-1-pro
          * @example kling/v2-1-pro
          * @enum {string}
          */
-        KlingModel: "kling/v2-1-pro";
+        KlingModel: "kling/v2-1-pro" | "kling/v2-1-standard" | "kling/v2-1-master-image-to-video" | "kling/v2-1-master-text-to-video" | "kling/v2-5-turbo-image-to-video-pro" | "kling/v2-5-turbo-text-to-video-pro" | "kling-2.6/text-to-video" | "kling-2.6/image-to-video" | "kling-2.6/motion-control" | "kling-3.0/video" | "kling-3.0/motion-control" | "kling-3.0-omni/text-to-video" | "kling-3.0-omni/image-to-video" | "kling-3.0-omni/reference-to-video" | "kling-3.0-omni/transformation" | "kling/v3-turbo-image-to-video" | "kling/v3-turbo-text-to-video" | "kling/ai-avatar-standard" | "kling/ai-avatar-pro";
+        /**
+         * @deprecated
+         * @description Older avatar ids, accepted as deprecated aliases of `kling/ai-avatar-standard` and
+         *     `kling/ai-avatar-pro`. They appear in older copies of kie.ai's docs (the same inputs and the
+         *     same example taskIds as today's pages) and published clients still send them
+         *     (`@felores/kie-ai-mcp-server` 5.0.0's `kling_avatar` tool). Whether kie.ai still accepts
+         *     them is not known; today's docs use the new ids. A task keeps the id it was created with.
+         * @enum {string}
+         */
+        KlingModelAlias: "kling/v1-avatar-standard" | "kling/ai-avatar-v1-pro";
         /**
          * Format: uri
          * @description An absolute http(s) URL.
@@ -274,15 +287,151 @@ export interface components {
          */
         CallbackUrl: components["schemas"]["HttpUrl"] | components["schemas"]["NoUrl"];
         /**
-         * @description Length of the video in seconds. A **string**, not a number. Price - 50 credits for "5", 100 for "10".
+         * @description Width to height of the video.
+         * @example 16:9
+         * @enum {string}
+         */
+        AspectRatio: "16:9" | "9:16" | "1:1";
+        /**
+         * @description Length of the video in seconds. A **string**, not a number.
          * @default 5
          * @example 5
          * @enum {string}
          */
         Duration: "5" | "10";
         /**
+         * @description Length of the video in whole seconds, 3 to 15. A **string**, not a number.
+         * @default 5
+         * @example 5
+         * @enum {string}
+         */
+        DurationSeconds3To15: "3" | "4" | "5" | "6" | "7" | "8" | "9" | "10" | "11" | "12" | "13" | "14" | "15";
+        /**
+         * @description Length of the video in whole seconds, 3 to 15. An **integer** (the Omni models only).
+         * @default 5
+         * @example 5
+         * @enum {integer}
+         */
+        OmniDuration: 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15;
+        /**
+         * @description Output resolution (`4k` with a lowercase k).
+         * @default 720p
+         * @example 720p
+         * @enum {string}
+         */
+        OmniResolution: "720p" | "1080p" | "4k";
+        /**
+         * @description Classifier-free guidance scale - how closely the model follows the prompt. 0 to 1 in
+         *     steps of 0.1. Check the step with a tolerance: in binary floating point 0.7 / 0.1 is
+         *     6.999…, which strict JSON Schema validators (ajv without multipleOfPrecision) reject.
+         * @default 0.5
+         * @example 0.5
+         */
+        CfgScale: number;
+        /**
+         * Format: uri
+         * @description URL of a video already uploaded somewhere public (a URL, not the file content). Formats:
+         *     `video/mp4`, `video/quicktime` (some doc copies add `video/x-matroska`). At most 100 MB.
+         * @example https://tempfile.redpandaai.co/kieai/videos/dance.mp4
+         */
+        VideoUrl: string;
+        /**
+         * Format: uri
+         * @description URL of an audio file already uploaded somewhere public. Formats: `audio/mpeg`, `audio/wav`,
+         *     `audio/x-wav`, `audio/aac`, `audio/mp4`, `audio/ogg`. Size: the docs-derived catalog says
+         *     100 MB and at most 5 minutes, the Chinese page (2026-04) and other copies say 10 MB; this
+         *     contract takes the stricter 10 MB.
+         * @example https://tempfile.redpandaai.co/kieai/audio/voice.mp3
+         */
+        AudioUrl: string;
+        /**
+         * Format: uri
+         * @description URL of a file for the Omni models: http, https or `oss://`. Images JPG/JPEG/PNG up to
+         *     50 MB, at least 300 px per side, aspect ratio 0.4–2.5; videos MP4/MOV up to 200 MB, 3 to
+         *     15.5 s, 700–4553 px per side, 24–60 fps.
+         * @example https://tempfile.redpandaai.co/kieai/images/subject.png
+         */
+        OmniFileUrl: string;
+        /**
+         * Kling 3.0 shot
+         * @description One shot of a `kling-3.0/video` multi-shot video.
+         */
+        KlingShot: {
+            /** @description What happens in this shot. At most 500 characters (each `@element` counts 37). */
+            prompt: string;
+            /** @description Length of the shot in seconds, 1 to 12. */
+            duration: number;
+        };
+        /**
+         * Kling 3.0 element
+         * @description A character or object kept consistent across the video, referenced in prompts as
+         *     `@name`. `element_input_audio_urls`, `start_time` and `end_time` appear only in the
+         *     docs-derived catalog, not in the 2026-04 page copy.
+         */
+        KlingElement: {
+            /** @description The name prompts use as `@name`. */
+            name: string;
+            /** @description What the element is. */
+            description: string;
+            /** @description 2 to 4 JPG or PNG images of the element, up to 10 MB each. */
+            element_input_urls: components["schemas"]["ImageUrl"][];
+            /** @description Voice samples of the element, 5 to 30 seconds each. */
+            element_input_audio_urls?: components["schemas"]["AudioUrl"][];
+            /** @description Start of the used span in ms (videos only); 0 when omitted. */
+            start_time?: number;
+            /** @description End of the used span in ms, after `start_time`, 3000 to 8000 ms after it. */
+            end_time?: number;
+        };
+        /**
+         * Omni shot
+         * @description One shot of an Omni multi-shot video.
+         */
+        OmniShot: {
+            /** @description What happens in this shot, 1 to 512 characters. */
+            prompt: string;
+            /** @description Length of the shot in seconds, 1 to 15. */
+            duration: number;
+        };
+        /**
+         * Omni element (subject)
+         * @description A subject kept consistent across the video, referenced as `@name`: 2 to 4 images, or
+         *     exactly one video (no mixing). How many subjects a task may have depends on their kind and
+         *     on the other inputs (see each model's `elements`).
+         */
+        OmniElement: {
+            /** @description A unique name, used in prompts as `@name`. */
+            name: string;
+            /** @description What the subject is. */
+            description: string;
+            /** @description 2 to 4 images, or exactly 1 video, of the subject. */
+            element_input_urls: components["schemas"]["OmniFileUrl"][];
+            /**
+             * @description Voice samples of the subject, 5 to 30 seconds each when their length can be read.
+             * @default []
+             */
+            element_input_audio_urls?: components["schemas"]["OmniFileUrl"][];
+            /**
+             * @description Start of the used span of a video subject, in ms.
+             * @default 0
+             */
+            start_time?: number;
+            /**
+             * @description End of the used span of a video subject, in ms; the span is 3000 to 8000 ms.
+             * @default 8000
+             */
+            end_time?: number;
+        };
+        /**
+         * @description `customize_multi_shots` and `prefer_multi_shots` cannot both be true. With
+         *     `customize_multi_shots: true`, `multi_prompt` must hold at least one shot; with `false`, it
+         *     must be empty or omitted. (`customize_multi_shots` is documented with default `true` on
+         *     text-to-video, which would make a prompt-only request fail; that is not verified live, so
+         *     the rule applies to the value sent, and explicitly sending it is recommended.)
+         */
+        OmniMultiShotRule: unknown & unknown & unknown;
+        /**
          * Kling v2.1 Pro input
-         * @description The generation's inputs (`input` of the create request).
+         * @description The inputs of `kling/v2-1-pro` (`input` of the create request).
          */
         KlingV21ProInput: {
             /**
@@ -297,25 +446,944 @@ export interface components {
              * @example 模糊、畸变、低画质
              */
             negative_prompt?: string;
-            /**
-             * @description Classifier-free guidance scale - how closely the model follows the prompt. 0 to 1 in
-             *     steps of 0.1. Check the step with a tolerance: in binary floating point 0.7 / 0.1 is
-             *     6.999…, which strict JSON Schema validators (ajv without multipleOfPrecision) reject.
-             * @default 0.5
-             * @example 0.5
-             */
-            cfg_scale?: number;
+            cfg_scale?: components["schemas"]["CfgScale"];
             tail_image_url?: components["schemas"]["OptionalImageUrl"];
         };
         /**
-         * Create task request
-         * @description The body of createTask.
+         * kling/v2-1-pro
+         * @description Kling v2.1 Pro, image-to-video with an optional end frame. The seed model.
+         * @example {
+         *       "model": "kling/v2-1-pro",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "prompt": "第一人称视角：反重力冲浪者穿梭于悬浮半空的古老遗迹之间，发光苔藓照亮路径，冲浪板划过薄雾时发出嘶嘶声，速度越快，周遭的回声越响亮",
+         *         "image_url": "https://file.aiquickdraw.com/custom-page/akr/section-images/1754892534386c8wt0qfs.webp",
+         *         "duration": "5",
+         *         "negative_prompt": "模糊、畸变、低画质",
+         *         "cfg_scale": 0.5,
+         *         "tail_image_url": ""
+         *       }
+         *     }
          */
-        CreateTaskRequest: {
-            model: components["schemas"]["KlingModel"];
+        KlingV21ProRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling/v2-1-pro";
             callBackUrl?: components["schemas"]["CallbackUrl"];
             input: components["schemas"]["KlingV21ProInput"];
         };
+        /** Kling v2.1 Standard input */
+        KlingV21StandardInput: {
+            /** @description Text describing the video to generate. At most 5000 characters. */
+            prompt: string;
+            image_url: components["schemas"]["ImageUrl"];
+            duration?: components["schemas"]["Duration"];
+            /** @description Elements to keep out of the video. At most 500 characters. */
+            negative_prompt?: string;
+            cfg_scale?: components["schemas"]["CfgScale"];
+        };
+        /**
+         * kling/v2-1-standard
+         * @description Kling v2.1 Standard, image-to-video (no end frame). Cheapest of the 2.1 models.
+         * @example {
+         *       "model": "kling/v2-1-standard",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "prompt": "Astronaut instantly teleports through a glowing door, appearing on an alien planet",
+         *         "image_url": "https://file.aiquickdraw.com/custom-page/akr/section-images/17551637482045rx6ggxg.webp",
+         *         "duration": "5",
+         *         "negative_prompt": "blur, distort, and low quality",
+         *         "cfg_scale": 0.5
+         *       }
+         *     }
+         */
+        KlingV21StandardRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling/v2-1-standard";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["KlingV21StandardInput"];
+        };
+        /** Kling v2.1 Master image-to-video input */
+        KlingV21MasterImageToVideoInput: {
+            /** @description Text describing the video to generate. At most 5000 characters. */
+            prompt: string;
+            image_url: components["schemas"]["ImageUrl"];
+            duration?: components["schemas"]["Duration"];
+            /** @description Elements to keep out of the video. At most 500 characters. */
+            negative_prompt?: string;
+            cfg_scale?: components["schemas"]["CfgScale"];
+        };
+        /**
+         * kling/v2-1-master-image-to-video
+         * @description Kling v2.1 Master, image-to-video. The highest quality of the 2.1 models.
+         * @example {
+         *       "model": "kling/v2-1-master-image-to-video",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "prompt": "A lone figure walks across a salt flat at golden hour, the camera slowly orbiting",
+         *         "image_url": "https://file.aiquickdraw.com/custom-page/akr/section-images/1754892534386c8wt0qfs.webp",
+         *         "duration": "5",
+         *         "negative_prompt": "blur, distort, and low quality",
+         *         "cfg_scale": 0.5
+         *       }
+         *     }
+         */
+        KlingV21MasterImageToVideoRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling/v2-1-master-image-to-video";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["KlingV21MasterImageToVideoInput"];
+        };
+        /** Kling v2.1 Master text-to-video input */
+        KlingV21MasterTextToVideoInput: {
+            /** @description Text describing the video to generate. At most 5000 characters. */
+            prompt: string;
+            /** @default 16:9 */
+            aspect_ratio?: components["schemas"]["AspectRatio"];
+            duration?: components["schemas"]["Duration"];
+            /** @description Elements to keep out of the video. At most 500 characters. */
+            negative_prompt?: string;
+            cfg_scale?: components["schemas"]["CfgScale"];
+        };
+        /**
+         * kling/v2-1-master-text-to-video
+         * @description Kling v2.1 Master, text-to-video.
+         * @example {
+         *       "model": "kling/v2-1-master-text-to-video",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "prompt": "First-person view of a hummingbird darting through a rain forest canopy, droplets catching the light",
+         *         "aspect_ratio": "16:9",
+         *         "duration": "5",
+         *         "negative_prompt": "blur, distort, and low quality",
+         *         "cfg_scale": 0.5
+         *       }
+         *     }
+         */
+        KlingV21MasterTextToVideoRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling/v2-1-master-text-to-video";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["KlingV21MasterTextToVideoInput"];
+        };
+        /** Kling v2.5 Turbo Pro image-to-video input */
+        KlingV25TurboImageToVideoProInput: {
+            /** @description Text describing the video to generate. At most 2500 characters. */
+            prompt: string;
+            image_url: components["schemas"]["ImageUrl"];
+            tail_image_url?: components["schemas"]["OptionalImageUrl"];
+            duration?: components["schemas"]["Duration"];
+            /** @description Elements to keep out of the video. At most 2496 characters (sic, kie.ai's Chinese page). */
+            negative_prompt?: string;
+            cfg_scale?: components["schemas"]["CfgScale"];
+        };
+        /**
+         * kling/v2-5-turbo-image-to-video-pro
+         * @description Kling v2.5 Turbo Pro, image-to-video with an optional end frame. kie.ai's English page
+         *     copies its model enum from `kling/v2-1-master-image-to-video` while its text names this id;
+         *     the Chinese page, the mintlify example and third-party clients all send
+         *     `kling/v2-5-turbo-image-to-video-pro`, so this contract does too (not verified live).
+         * @example {
+         *       "model": "kling/v2-5-turbo-image-to-video-pro",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "prompt": "Astronaut instantly teleports through a glowing door, appearing on an alien planet",
+         *         "image_url": "https://file.aiquickdraw.com/custom-page/akr/section-images/17551637482045rx6ggxg.webp",
+         *         "tail_image_url": "",
+         *         "duration": "5",
+         *         "negative_prompt": "blur, distort, and low quality",
+         *         "cfg_scale": 0.5
+         *       }
+         *     }
+         */
+        KlingV25TurboImageToVideoProRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling/v2-5-turbo-image-to-video-pro";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["KlingV25TurboImageToVideoProInput"];
+        };
+        /** Kling v2.5 Turbo Pro text-to-video input */
+        KlingV25TurboTextToVideoProInput: {
+            /** @description Text describing the video to generate. At most 2500 characters. */
+            prompt: string;
+            /** @default 16:9 */
+            aspect_ratio?: components["schemas"]["AspectRatio"];
+            duration?: components["schemas"]["Duration"];
+            /** @description Elements to keep out of the video. At most 2500 characters. */
+            negative_prompt?: string;
+            cfg_scale?: components["schemas"]["CfgScale"];
+        };
+        /**
+         * kling/v2-5-turbo-text-to-video-pro
+         * @description Kling v2.5 Turbo Pro, text-to-video.
+         * @example {
+         *       "model": "kling/v2-5-turbo-text-to-video-pro",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "prompt": "A kitten in a tiny knight's armour charges across a kitchen table on a toy horse, slow motion",
+         *         "aspect_ratio": "16:9",
+         *         "duration": "5",
+         *         "negative_prompt": "blur, distort, and low quality",
+         *         "cfg_scale": 0.5
+         *       }
+         *     }
+         */
+        KlingV25TurboTextToVideoProRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling/v2-5-turbo-text-to-video-pro";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["KlingV25TurboTextToVideoProInput"];
+        };
+        /** Kling 2.6 text-to-video input */
+        Kling26TextToVideoInput: {
+            /** @description Text describing the video to generate. At most 1000 characters. */
+            prompt: string;
+            /** @description Whether the video has sound (native audio; doubles the price). */
+            sound: boolean;
+            /** @default 1:1 */
+            aspect_ratio: components["schemas"]["AspectRatio"];
+            duration: components["schemas"]["Duration"];
+        };
+        /**
+         * kling-2.6/text-to-video
+         * @description Kling 2.6, text-to-video with optional native audio.
+         * @example {
+         *       "model": "kling-2.6/text-to-video",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "prompt": "Visual: In a fantasy-style office, a cartoon dragon tries to type on a laptop. Dialog: \"Why is this so hard?\"",
+         *         "sound": false,
+         *         "aspect_ratio": "1:1",
+         *         "duration": "5"
+         *       }
+         *     }
+         */
+        Kling26TextToVideoRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling-2.6/text-to-video";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["Kling26TextToVideoInput"];
+        };
+        /** Kling 2.6 image-to-video input */
+        Kling26ImageToVideoInput: {
+            /** @description Text describing the video to generate. At most 1000 characters. */
+            prompt: string;
+            /** @description The start frame, exactly one image (JPEG, PNG or WebP, up to 10 MB). There is no `aspect_ratio`; the image decides it. */
+            image_urls: components["schemas"]["ImageUrl"][];
+            /** @description Whether the video has sound (native audio; doubles the price). */
+            sound: boolean;
+            duration: components["schemas"]["Duration"];
+        };
+        /**
+         * kling-2.6/image-to-video
+         * @description Kling 2.6, image-to-video (start frame) with optional native audio. An older doc copy lists
+         *     durations up to 80 s and `sound` defaulting to true; every other source disagrees, so this
+         *     contract follows the current pages (`"5"` or `"10"`, `sound` required).
+         * @example {
+         *       "model": "kling-2.6/image-to-video",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "prompt": "In a bright rehearsal room, sunlight streams through the windows; a girl sings softly: \"Everything is ready.\"",
+         *         "image_urls": [
+         *           "https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png"
+         *         ],
+         *         "sound": false,
+         *         "duration": "5"
+         *       }
+         *     }
+         */
+        Kling26ImageToVideoRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling-2.6/image-to-video";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["Kling26ImageToVideoInput"];
+        };
+        /** Kling 2.6 motion control input */
+        Kling26MotionControlInput: {
+            /** @description Optional text guiding the video. At most 2500 characters. */
+            prompt?: string;
+            /**
+             * @description One image of the character, head, shoulders and torso clearly visible: JPEG or PNG, up to
+             *     10 MB, larger than 300 px, aspect ratio 2:5 to 5:2.
+             */
+            input_urls: components["schemas"]["ImageUrl"][];
+            /**
+             * @description One driving video whose motion the character follows: MP4 or QuickTime (some copies add
+             *     Matroska), up to 100 MB, 3 to 30 seconds (10 s with `character_orientation: image`).
+             */
+            video_urls: components["schemas"]["VideoUrl"][];
+            /**
+             * @description `image`: the person faces as in the picture (driving video up to 10 s). `video`: as in the video (up to 30 s).
+             * @default video
+             * @enum {string}
+             */
+            character_orientation: "image" | "video";
+            /**
+             * @description Output resolution. (The catalog's text says "std"/"pro", contradicting its own enum; the enum and the Chinese page say 720p/1080p.)
+             * @default 720p
+             * @enum {string}
+             */
+            mode: "720p" | "1080p";
+        };
+        /**
+         * kling-2.6/motion-control
+         * @description Kling 2.6 motion control, a character image animated by a driving video. The output follows the driving video's length.
+         * @example {
+         *       "model": "kling-2.6/motion-control",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "prompt": "The cartoon character is dancing.",
+         *         "input_urls": [
+         *           "https://static.aiquickdraw.com/tools/example/1766491425497_QaHIzEY2.png"
+         *         ],
+         *         "video_urls": [
+         *           "https://static.aiquickdraw.com/tools/example/1766491435316_Z6D08Gan.mp4"
+         *         ],
+         *         "character_orientation": "video",
+         *         "mode": "720p"
+         *       }
+         *     }
+         */
+        Kling26MotionControlRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling-2.6/motion-control";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["Kling26MotionControlInput"];
+        };
+        /** Kling 3.0 input */
+        Kling30VideoInput: {
+            /** @description Text describing the video to generate (used when `multi_shots` is false). No documented maximum. */
+            prompt: string;
+            /**
+             * @description Optional frames: one image is the first frame, two are the first and last frames (with
+             *     `multi_shots`, only a first frame). Required when the prompt references elements
+             *     (`@name`). With images, the aspect ratio follows them.
+             */
+            image_urls?: components["schemas"]["ImageUrl"][];
+            /**
+             * @description Whether the video has sound (native audio). Defaults to true with `multi_shots`.
+             * @default false
+             */
+            sound: boolean;
+            duration: components["schemas"]["DurationSeconds3To15"];
+            /** @default 16:9 */
+            aspect_ratio: components["schemas"]["AspectRatio"];
+            /**
+             * @description `std` 720p, `pro` 1080p, `4K` 2160p (3840×2160 at 16:9).
+             * @default pro
+             * @enum {string}
+             */
+            mode: "std" | "pro" | "4K";
+            /**
+             * @description Multi-shot mode, the shots described by `multi_prompt`.
+             * @default false
+             */
+            multi_shots?: boolean;
+            /**
+             * @description The shots of a multi-shot video, at most 5 (required and non-empty with `multi_shots`).
+             * @default []
+             */
+            multi_prompt?: components["schemas"]["KlingShot"][];
+            /** @description Up to 3 elements (characters or objects) referenced in prompts as `@name`. */
+            kling_elements?: components["schemas"]["KlingElement"][];
+        };
+        /**
+         * kling-3.0/video
+         * @description Kling 3.0: text-to-video, or image-to-video from a first (and last) frame, single or
+         *     multi-shot, with native audio and consistent elements. The docs-derived catalog lists
+         *     `multi_shots` and `multi_prompt` as required although each applies in one mode only; a
+         *     published client (`@felores/kie-ai-mcp-server` 5.0.0) omits both for a single shot, so this
+         *     contract makes them optional with their documented defaults (`false`, `[]`). An old page
+         *     copy uses `"model": "kling-3.0"`; the schema and curl example use `kling-3.0/video`.
+         * @example {
+         *       "model": "kling-3.0/video",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "prompt": "In a bright rehearsal room, sunlight streams through the windows as a dancer spins",
+         *         "image_urls": [
+         *           "https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png"
+         *         ],
+         *         "sound": true,
+         *         "duration": "5",
+         *         "aspect_ratio": "16:9",
+         *         "mode": "pro",
+         *         "multi_shots": false,
+         *         "multi_prompt": []
+         *       }
+         *     }
+         * @example {
+         *       "model": "kling-3.0/video",
+         *       "input": {
+         *         "prompt": "A rainy night in a neon city",
+         *         "sound": true,
+         *         "duration": "9",
+         *         "aspect_ratio": "9:16",
+         *         "mode": "std",
+         *         "multi_shots": true,
+         *         "multi_prompt": [
+         *           {
+         *             "prompt": "A cat watches the rain from a window",
+         *             "duration": 4
+         *           },
+         *           {
+         *             "prompt": "The cat leaps onto a wet rooftop",
+         *             "duration": 5
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        Kling30VideoRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling-3.0/video";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["Kling30VideoInput"];
+        };
+        /** Kling 3.0 motion control input */
+        Kling30MotionControlInput: {
+            /** @description Optional text guiding the video, 0 to 2500 characters. */
+            prompt?: string;
+            /**
+             * @description One image of the character (head, shoulders and torso visible): JPEG or PNG, up to
+             *     10 MB, larger than 340 px, aspect ratio 2:5 to 5:2.
+             */
+            input_urls: components["schemas"]["ImageUrl"][];
+            /** @description One driving video, MP4 or QuickTime, 3 to 30 seconds, up to 100 MB. */
+            video_urls: components["schemas"]["VideoUrl"][];
+            /**
+             * @description Output resolution. The page's text says `std`/`pro`, but its example sends `720p`, a
+             *     third-party integration reports that `std`/`pro` answer "mode is not within the range of
+             *     allowed options" while `720p`/`1080p` work, and prices are keyed by them.
+             * @default 720p
+             * @enum {string}
+             */
+            mode?: "720p" | "1080p";
+            /**
+             * @description `video` (recommended): the character faces as in the video; `image`: as in the picture.
+             * @default video
+             * @enum {string}
+             */
+            character_orientation?: "image" | "video";
+            /**
+             * @description Whether the background comes from the driving video or the image.
+             * @default input_video
+             * @enum {string}
+             */
+            background_source?: "input_video" | "input_image";
+        };
+        /**
+         * kling-3.0/motion-control
+         * @description Kling 3.0 motion control. One copy of the page lists `callBackUrl` as required; every other
+         *     page calls it optional, and so does this contract.
+         * @example {
+         *       "model": "kling-3.0/motion-control",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "prompt": "The cartoon character is dancing.",
+         *         "input_urls": [
+         *           "https://static.aiquickdraw.com/tools/example/1766491425497_QaHIzEY2.png"
+         *         ],
+         *         "video_urls": [
+         *           "https://static.aiquickdraw.com/tools/example/1766491435316_Z6D08Gan.mp4"
+         *         ],
+         *         "mode": "720p",
+         *         "character_orientation": "video",
+         *         "background_source": "input_video"
+         *       }
+         *     }
+         */
+        Kling30MotionControlRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling-3.0/motion-control";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["Kling30MotionControlInput"];
+        };
+        /** Kling 3.0 Omni text-to-video input */
+        Kling30OmniTextToVideoInput: {
+            /** @description Text describing the video, 1 to 3072 characters, not only spaces. */
+            prompt: string;
+            /** @default 16:9 */
+            aspect_ratio?: components["schemas"]["AspectRatio"];
+            /**
+             * @description Whether the video has sound (native audio).
+             * @default false
+             */
+            audio?: boolean;
+            /**
+             * @description Shots given in `multi_prompt`. Documented default `true`; send it explicitly.
+             * @default true
+             */
+            customize_multi_shots?: boolean;
+            /** @description Let the model plan the shots. Not together with `customize_multi_shots`. */
+            prefer_multi_shots?: boolean;
+            duration?: components["schemas"]["OmniDuration"];
+            /**
+             * @description The shots, at most 6 (with `customize_multi_shots` only).
+             * @default []
+             */
+            multi_prompt?: components["schemas"]["OmniShot"][];
+            /**
+             * @description Subjects referenced as `@name`. Image subjects only, up to 7; video subjects, up to 3; both, 3 videos and 4 image subjects.
+             * @default []
+             */
+            elements?: components["schemas"]["OmniElement"][];
+            resolution?: components["schemas"]["OmniResolution"];
+        } & components["schemas"]["OmniMultiShotRule"];
+        /**
+         * kling-3.0-omni/text-to-video
+         * @description Kling 3.0 Omni ("O3"), text-to-video with subjects, multi-shot and audio. The docs mark the
+         *     input object `"type": "string"`, a generator artefact: send a JSON object.
+         * @example {
+         *       "model": "kling-3.0-omni/text-to-video",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "prompt": "A lighthouse keeper climbs the spiral stairs as a storm rolls in",
+         *         "aspect_ratio": "16:9",
+         *         "audio": true,
+         *         "customize_multi_shots": false,
+         *         "duration": 5,
+         *         "resolution": "1080p"
+         *       }
+         *     }
+         */
+        Kling30OmniTextToVideoRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling-3.0-omni/text-to-video";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["Kling30OmniTextToVideoInput"];
+        };
+        /**
+         * Kling 3.0 Omni image-to-video input
+         * @description One of two forms, told apart by the number of images.
+         */
+        Kling30OmniImageToVideoInput: ({
+            /** @description The first frame, one JPG or PNG image (≤ 50 MB, ≥ 300 px per side, aspect 0.4–2.5). */
+            image_urls: components["schemas"]["OmniFileUrl"][];
+            /** @description Text describing the video, at most 3072 characters, not only spaces. */
+            prompt: string;
+            /**
+             * @description `auto` follows the image; the others apply with `customize_multi_shots` only.
+             * @default auto
+             * @enum {string}
+             */
+            aspect_ratio?: "16:9" | "9:16" | "1:1" | "auto";
+            /** @description Whether the video has sound. Send it explicitly. */
+            audio?: boolean;
+            /** @description Shots given in `multi_prompt`. Send it explicitly. */
+            customize_multi_shots?: boolean;
+            /** @description Let the model plan the shots. Not together with `customize_multi_shots`. */
+            prefer_multi_shots?: boolean;
+            duration?: components["schemas"]["OmniDuration"];
+            /** @description The shots, 1 to 6 (required with `customize_multi_shots`). */
+            multi_prompt?: components["schemas"]["OmniShot"][];
+            /**
+             * @description Up to 3 subjects referenced as `@name`.
+             * @default []
+             */
+            elements?: components["schemas"]["OmniElement"][];
+            resolution?: components["schemas"]["OmniResolution"];
+        } & components["schemas"]["OmniMultiShotRule"]) | ({
+            /** @description The first and the last frame, two JPG or PNG images. */
+            image_urls: components["schemas"]["OmniFileUrl"][];
+            /** @description Text describing the video, at most 3072 characters, not only spaces. */
+            prompt: string;
+            /**
+             * @description `auto` follows the images.
+             * @default auto
+             * @enum {string}
+             */
+            aspect_ratio?: "16:9" | "9:16" | "1:1" | "auto";
+            /** @description Whether the video has sound. Send it explicitly. */
+            audio?: boolean;
+            /**
+             * @description Shots given in `multi_prompt`.
+             * @default false
+             */
+            customize_multi_shots?: boolean;
+            /** @description Let the model plan the shots. Not together with `customize_multi_shots`. */
+            prefer_multi_shots?: boolean;
+            duration?: components["schemas"]["OmniDuration"];
+            /** @description The shots, 1 to 6 (required with `customize_multi_shots`). */
+            multi_prompt?: components["schemas"]["OmniShot"][];
+            /**
+             * @description Up to 3 subjects referenced as `@name`.
+             * @default []
+             */
+            elements?: components["schemas"]["OmniElement"][];
+            resolution?: components["schemas"]["OmniResolution"];
+        } & components["schemas"]["OmniMultiShotRule"]);
+        /**
+         * kling-3.0-omni/image-to-video
+         * @description Kling 3.0 Omni, image-to-video from a first frame, or a first and a last frame.
+         * @example {
+         *       "model": "kling-3.0-omni/image-to-video",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "image_urls": [
+         *           "https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png"
+         *         ],
+         *         "prompt": "The girl turns to the window and smiles as the curtains lift in the breeze",
+         *         "aspect_ratio": "auto",
+         *         "audio": false,
+         *         "customize_multi_shots": false,
+         *         "duration": 5,
+         *         "resolution": "720p"
+         *       }
+         *     }
+         */
+        Kling30OmniImageToVideoRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling-3.0-omni/image-to-video";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["Kling30OmniImageToVideoInput"];
+        };
+        /**
+         * Kling 3.0 Omni reference-to-video input
+         * @description One of three forms: reference images only; one reference video only; or a reference video
+         *     with images. With a reference video there is no audio, and the video-only form has no
+         *     `duration` (the video decides it).
+         */
+        Kling30OmniReferenceToVideoInput: ({
+            /** @description Reference images, at most 7 (JPG or PNG, ≤ 50 MB, ≥ 300 px per side, aspect 0.4–2.5). */
+            image_urls: components["schemas"]["OmniFileUrl"][];
+            /** @description Text describing the video, 1 to 3072 characters. */
+            prompt: string;
+            /** @default 16:9 */
+            aspect_ratio?: components["schemas"]["AspectRatio"];
+            /** @description Whether the video has sound. */
+            audio?: boolean;
+            /** @description Shots given in `multi_prompt`. */
+            customize_multi_shots?: boolean;
+            /** @description Let the model plan the shots. Not together with `customize_multi_shots`. */
+            prefer_multi_shots?: boolean;
+            duration?: components["schemas"]["OmniDuration"];
+            /** @description The shots, 1 to 6 (with `customize_multi_shots`). */
+            multi_prompt?: components["schemas"]["OmniShot"][];
+            /**
+             * @description Subjects referenced as `@name` (reference images and image subjects together at most 7; video subjects at most 3).
+             * @default []
+             */
+            elements?: components["schemas"]["OmniElement"][];
+            resolution?: components["schemas"]["OmniResolution"];
+        } & components["schemas"]["OmniMultiShotRule"]) | {
+            /**
+             * @description Always `auto`, the reference video decides it.
+             * @default auto
+             * @enum {string}
+             */
+            aspect_ratio: "auto";
+            /**
+             * @description Always false with a reference video.
+             * @constant
+             */
+            audio: false;
+            /** @description Text describing the video, 1 to 3072 characters. */
+            prompt: string;
+            /**
+             * @description Image subjects up to 4, or one video subject (not both).
+             * @default []
+             */
+            elements?: components["schemas"]["OmniElement"][];
+            resolution?: components["schemas"]["OmniResolution"];
+            /** @description One reference video (MP4 or MOV, ≤ 200 MB, 3 to 15.5 s, 700–4553 px per side, 24–60 fps). */
+            video_urls: components["schemas"]["OmniFileUrl"][];
+        } | {
+            /** @default 16:9 */
+            aspect_ratio?: components["schemas"]["AspectRatio"];
+            /**
+             * @description Always false with a reference video.
+             * @constant
+             */
+            audio: false;
+            duration?: components["schemas"]["OmniDuration"];
+            /** @description Reference images, at most 4. */
+            image_urls: components["schemas"]["OmniFileUrl"][];
+            /** @description Text describing the video, 1 to 3072 characters. */
+            prompt: string;
+            resolution?: components["schemas"]["OmniResolution"];
+            /** @description One reference video (same limits as the video-only form). */
+            video_urls: components["schemas"]["OmniFileUrl"][];
+            /** @description Unavailable with a reference video in this form (the docs say it must be empty or omitted). */
+            elements?: components["schemas"]["OmniElement"][];
+        };
+        /**
+         * kling-3.0-omni/reference-to-video
+         * @description Kling 3.0 Omni, a new video guided by reference images and/or one reference video.
+         * @example {
+         *       "model": "kling-3.0-omni/reference-to-video",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "image_urls": [
+         *           "https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png",
+         *           "https://static.aiquickdraw.com/tools/example/1766491425497_QaHIzEY2.png"
+         *         ],
+         *         "prompt": "The two characters meet on a windy beach at sunset and wave to each other",
+         *         "aspect_ratio": "16:9",
+         *         "audio": false,
+         *         "customize_multi_shots": false,
+         *         "duration": 5,
+         *         "resolution": "720p"
+         *       }
+         *     }
+         */
+        Kling30OmniReferenceToVideoRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling-3.0-omni/reference-to-video";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["Kling30OmniReferenceToVideoInput"];
+        };
+        /**
+         * Kling 3.0 Omni transformation input
+         * @description One of two forms: a video alone (restyled; its length decides the output's, no
+         *     `duration`), or a video with images (`duration` is a string, documented without an enum;
+         *     this contract takes the Omni range, `"3"` to `"15"`).
+         */
+        Kling30OmniTransformationInput: {
+            /**
+             * @description Always `auto`, the video decides it.
+             * @default auto
+             * @enum {string}
+             */
+            aspect_ratio?: "auto";
+            /** @description Whether the video has sound. */
+            audio?: boolean;
+            /**
+             * @description Subjects referenced as `@name` (image subjects up to 7, video subjects up to 3).
+             * @default []
+             */
+            elements?: components["schemas"]["OmniElement"][];
+            /** @description How to transform the video, 1 to 3072 characters. */
+            prompt: string;
+            resolution?: components["schemas"]["OmniResolution"];
+            /** @description The video to transform (MP4 or MOV, ≤ 200 MB, 3 to 15.5 s). */
+            video_urls: components["schemas"]["OmniFileUrl"][];
+        } | {
+            /** @default 16:9 */
+            aspect_ratio?: components["schemas"]["AspectRatio"];
+            /** @description Whether the video has sound. */
+            audio?: boolean;
+            duration?: components["schemas"]["DurationSeconds3To15"];
+            /**
+             * @description Subjects referenced as `@name`.
+             * @default []
+             */
+            elements?: components["schemas"]["OmniElement"][];
+            /** @description Images to use in the transformation, at most 4. */
+            image_urls: components["schemas"]["OmniFileUrl"][];
+            /** @description How to transform the video, 1 to 3072 characters. */
+            prompt: string;
+            resolution?: components["schemas"]["OmniResolution"];
+            /** @description The video to transform. */
+            video_urls: components["schemas"]["OmniFileUrl"][];
+        };
+        /**
+         * kling-3.0-omni/transformation
+         * @description Kling 3.0 Omni transformation, video-to-video (restyle, replace, edit), optionally with images.
+         * @example {
+         *       "model": "kling-3.0-omni/transformation",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "prompt": "Turn the scene into a hand-drawn watercolour animation",
+         *         "video_urls": [
+         *           "https://static.aiquickdraw.com/tools/example/1766491435316_Z6D08Gan.mp4"
+         *         ],
+         *         "aspect_ratio": "auto",
+         *         "audio": false,
+         *         "resolution": "720p"
+         *       }
+         *     }
+         */
+        Kling30OmniTransformationRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling-3.0-omni/transformation";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["Kling30OmniTransformationInput"];
+        };
+        /** Kling V3 Turbo image-to-video input */
+        KlingV3TurboImageToVideoInput: {
+            /** @description Text describing the video to generate. At most 2500 characters. */
+            prompt: string;
+            /**
+             * @description The start frame, one JPEG or PNG image up to 10 MB. The schema sets no maximum, but a
+             *     third-party adapter learned from live errors that exactly one image works, and others
+             *     send one. There is no `aspect_ratio`: the image decides it.
+             */
+            image_urls: components["schemas"]["ImageUrl"][];
+            duration: components["schemas"]["DurationSeconds3To15"];
+            /**
+             * @description Output resolution.
+             * @default 720p
+             * @enum {string}
+             */
+            resolution: "720p" | "1080p";
+        };
+        /**
+         * kling/v3-turbo-image-to-video
+         * @description Kling V3 Turbo ("Kling 3.0 Turbo"), fast image-to-video. `duration` is documented as a
+         *     string "3s - 15s" without an enum; this contract accepts `"3"` to `"15"` (whole seconds).
+         * @example {
+         *       "model": "kling/v3-turbo-image-to-video",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "prompt": "The camera pushes in as the girl looks up from her book and smiles",
+         *         "image_urls": [
+         *           "https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png"
+         *         ],
+         *         "duration": "5",
+         *         "resolution": "720p"
+         *       }
+         *     }
+         */
+        KlingV3TurboImageToVideoRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling/v3-turbo-image-to-video";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["KlingV3TurboImageToVideoInput"];
+        };
+        /** Kling V3 Turbo text-to-video input */
+        KlingV3TurboTextToVideoInput: {
+            /** @description Text describing the video to generate. At most 2500 characters. */
+            prompt: string;
+            /** @default 16:9 */
+            aspect_ratio: components["schemas"]["AspectRatio"];
+            duration: components["schemas"]["DurationSeconds3To15"];
+            /**
+             * @description Output resolution.
+             * @default 720p
+             * @enum {string}
+             */
+            resolution: "720p" | "1080p";
+        };
+        /**
+         * kling/v3-turbo-text-to-video
+         * @description Kling V3 Turbo, fast text-to-video (`duration` as for image-to-video).
+         * @example {
+         *       "model": "kling/v3-turbo-text-to-video",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "prompt": "A red fox trots through fresh snow in a silent birch forest at dawn",
+         *         "aspect_ratio": "16:9",
+         *         "duration": "5",
+         *         "resolution": "720p"
+         *       }
+         *     }
+         */
+        KlingV3TurboTextToVideoRequest: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            model: "kling/v3-turbo-text-to-video";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["KlingV3TurboTextToVideoInput"];
+        };
+        /**
+         * Kling AI Avatar input
+         * @description A portrait and a voice track; the avatar speaks the audio (lip-sync).
+         */
+        KlingAiAvatarInput: {
+            image_url: components["schemas"]["ImageUrl"];
+            audio_url: components["schemas"]["AudioUrl"];
+            /** @description Optional direction for the performance; may be empty. At most 5000 characters. */
+            prompt: string;
+        };
+        /**
+         * kling/ai-avatar-standard
+         * @description Kling AI Avatar Standard (720p), a talking avatar from a portrait and an audio track.
+         * @example {
+         *       "model": "kling/ai-avatar-standard",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "image_url": "https://static.aiquickdraw.com/tools/example/1765185907584_CwBRMbCI.png",
+         *         "audio_url": "https://static.aiquickdraw.com/tools/example/1765185908946_MxZ52SG4.mp3",
+         *         "prompt": ""
+         *       }
+         *     }
+         */
+        KlingAiAvatarStandardRequest: {
+            /**
+             * @description `kling/v1-avatar-standard` is a deprecated alias (see `KlingModelAlias`). (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            model: "kling/ai-avatar-standard" | "kling/v1-avatar-standard";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["KlingAiAvatarInput"];
+        };
+        /**
+         * kling/ai-avatar-pro
+         * @description Kling AI Avatar Pro (1080p), a talking avatar from a portrait and an audio track.
+         * @example {
+         *       "model": "kling/ai-avatar-pro",
+         *       "callBackUrl": "https://your-domain.com/api/callback",
+         *       "input": {
+         *         "image_url": "https://static.aiquickdraw.com/tools/example/1765185907584_CwBRMbCI.png",
+         *         "audio_url": "https://static.aiquickdraw.com/tools/example/1765185908946_MxZ52SG4.mp3",
+         *         "prompt": ""
+         *       }
+         *     }
+         */
+        KlingAiAvatarProRequest: {
+            /**
+             * @description `kling/ai-avatar-v1-pro` is a deprecated alias (see `KlingModelAlias`). (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            model: "kling/ai-avatar-pro" | "kling/ai-avatar-v1-pro";
+            callBackUrl?: components["schemas"]["CallbackUrl"];
+            input: components["schemas"]["KlingAiAvatarInput"];
+        };
+        /**
+         * Create task request
+         * @description The body of createTask: `model` picks one of the 19 request schemas (one per model), each
+         *     with its own `input`. A deprecated avatar alias selects its current model's schema.
+         */
+        CreateTaskRequest: components["schemas"]["KlingV21ProRequest"] | components["schemas"]["KlingV21StandardRequest"] | components["schemas"]["KlingV21MasterImageToVideoRequest"] | components["schemas"]["KlingV21MasterTextToVideoRequest"] | components["schemas"]["KlingV25TurboImageToVideoProRequest"] | components["schemas"]["KlingV25TurboTextToVideoProRequest"] | components["schemas"]["Kling26TextToVideoRequest"] | components["schemas"]["Kling26ImageToVideoRequest"] | components["schemas"]["Kling26MotionControlRequest"] | components["schemas"]["Kling30VideoRequest"] | components["schemas"]["Kling30MotionControlRequest"] | components["schemas"]["Kling30OmniTextToVideoRequest"] | components["schemas"]["Kling30OmniImageToVideoRequest"] | components["schemas"]["Kling30OmniReferenceToVideoRequest"] | components["schemas"]["Kling30OmniTransformationRequest"] | components["schemas"]["KlingV3TurboImageToVideoRequest"] | components["schemas"]["KlingV3TurboTextToVideoRequest"] | components["schemas"]["KlingAiAvatarStandardRequest"] | components["schemas"]["KlingAiAvatarProRequest"];
         /** Created task */
         CreateTaskResult: {
             taskId: components["schemas"]["TaskId"];
@@ -352,7 +1420,7 @@ export interface components {
         TaskRecord: {
             taskId: components["schemas"]["TaskId"];
             /**
-             * @description The task's model; `kling/v2-1-pro` for tasks created through this contract.
+             * @description The task's model id, as it was sent (a deprecated alias stays as sent).
              * @example kling/v2-1-pro
              */
             model: string;
@@ -389,13 +1457,15 @@ export interface components {
          * Task param (decoded)
          * @description The decoded `param` of a record - the create request as it was sent.
          */
-        TaskParam: components["schemas"]["CreateTaskRequest"];
+        TaskParam: {
+            model: "TaskParam";
+        } & Omit<components["schemas"]["CreateTaskRequest"], "model">;
         /**
          * Task result (decoded)
          * @description The decoded `resultJson` of a success record.
          */
         TaskResult: {
-            /** @description The generated video (one MP4 for Kling v2.1 Pro). Download promptly. */
+            /** @description The generated video (one MP4 for every Kling model). Download promptly. */
             resultUrls: components["schemas"]["HttpUrl"][];
         };
         /** recordInfo response */

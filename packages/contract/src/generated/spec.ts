@@ -4,10 +4,10 @@
 export const spec = {
   "openapi": "3.1.0",
   "info": {
-    "title": "kie.ai Kling v2.1 Pro image-to-video API",
+    "title": "kie.ai Kling video API (the Kling family)",
     "version": "1.0.0",
-    "summary": "Everything a caller of kie.ai's `kling/v2-1-pro` model touches, on both kie.ai servers.",
-    "description": "The single source of truth of the Kling kit. Every shape, limit, enum and code used by\n`@kling-kit/contract`, `@kling-kit/client`, `@kling-kit/mock-server` and the playground is\ngenerated from this file.\n\n## How the API works\nEvery generation is asynchronous. `createTask` only creates the task and returns its `taskId`;\nthe result comes from polling `recordInfo` or from the POST that kie.ai sends to `callBackUrl`\nwhen the task ends (success or failure). A task moves through\n`waiting → queuing → generating → success | fail`.\n\n## The envelope and HTTP status (decision)\nEvery JSON response is the envelope `{code, msg, data}`. **The HTTP status and the body `code`\nare independent**: business errors (401, 402, 422, 433, 455, 500, 501, 505) arrive as\n**HTTP 200 with the code in the body**, as observed live for 401. Rate limiting is the one\ndocumented exception: HTTP 429 with body code 429, and the request is not queued. A call\nsucceeded only when the HTTP status is 2xx **and** `code` is 200. Clients must handle both\nforms, and also an HTTP status that mirrors the body code (some proxies and the mock server's\n`--http-status-mirrors-code` mode do this).\n\n`msg` is the canonical message field. Some of kie.ai's doc pages print `message` instead;\nclients accept either.\n\n## Decisions where kie.ai's documents disagree\n- Unknown `taskId` on recordInfo: both `404 Task not found` and `422 recordInfo is null` are\n  documented; the latter is the captured live example, so it is the one this contract uses.\n- `costTime` is **milliseconds**, as the recordInfo reference states (its example: `15000`);\n  the callback example's `costTime: 8` is treated as a doc artifact.\n- `failCode` is documented as a string but arrives as a string, an integer or null; it is\n  typed `string | integer | null` and clients normalise it to `string | null`.\n- `image_url` types: the 2026-06 Chinese page says JPEG only, the seed and the English pages\n  say JPEG, PNG and WebP. The seed is this contract's source, so all three are accepted.\n- Callbacks are at-least-once: 15 s timeout, up to 3 retries. Receivers must be idempotent\n  on `taskId`.\n- Generated media are kept 14 days by kie.ai, but result URLs \"typically expire after 24\n  hours\": download results promptly, or ask `download-url` for a fresh 20-minute link.\n\n## Limits\n- New tasks: 20 per 10 seconds per account (the 21st answers HTTP 429 and is not queued).\n- recordInfo: 10 queries per second per API key; poll every 2–3 s for the first 30 s, then\n  back off (5–10 s, then 15–30 s after 2 minutes).\n- Price of `kling/v2-1-pro`: 50 credits for 5 s, 100 credits for 10 s (1 credit = $0.005),\n  charged on success only. Prices change; read the balance from `/api/v1/chat/credit`.\n",
+    "summary": "Everything a caller of kie.ai's 19 Kling video models touches, on both kie.ai servers; `kling/v2-1-pro` (the seed) first.",
+    "description": "The single source of truth of the Kling kit. Every shape, limit, enum and code used by\n`@kling-kit/contract`, `@kling-kit/client`, `@kling-kit/mock-server` and the playground is\ngenerated from this file.\n\n## How the API works\nEvery generation is asynchronous. `createTask` only creates the task and returns its `taskId`;\nthe result comes from polling `recordInfo` or from the POST that kie.ai sends to `callBackUrl`\nwhen the task ends (success or failure). A task moves through\n`waiting → queuing → generating → success | fail`.\n\n## The envelope and HTTP status (decision)\nEvery JSON response is the envelope `{code, msg, data}`. **The HTTP status and the body `code`\nare independent**: business errors (401, 402, 422, 433, 455, 500, 501, 505) arrive as\n**HTTP 200 with the code in the body**, as observed live for 401. Rate limiting is the one\ndocumented exception: HTTP 429 with body code 429, and the request is not queued. A call\nsucceeded only when the HTTP status is 2xx **and** `code` is 200. Clients must handle both\nforms, and also an HTTP status that mirrors the body code (some proxies and the mock server's\n`--http-status-mirrors-code` mode do this).\n\n`msg` is the canonical message field. Some of kie.ai's doc pages print `message` instead;\nclients accept either.\n\n## Decisions where kie.ai's documents disagree\n- Unknown `taskId` on recordInfo: both `404 Task not found` and `422 recordInfo is null` are\n  documented; the latter is the captured live example, so it is the one this contract uses.\n- `costTime` is **milliseconds**, as the recordInfo reference states (its example: `15000`);\n  the callback example's `costTime: 8` is treated as a doc artifact.\n- `failCode` is documented as a string but arrives as a string, an integer or null; it is\n  typed `string | integer | null` and clients normalise it to `string | null`.\n- `image_url` types: the 2026-06 Chinese page says JPEG only, the seed and the English pages\n  say JPEG, PNG and WebP. The seed is this contract's source, so all three are accepted.\n- Callbacks are at-least-once: 15 s timeout, up to 3 retries. Receivers must be idempotent\n  on `taskId`.\n- Generated media are kept 14 days by kie.ai, but result URLs \"typically expire after 24\n  hours\": download results promptly, or ask `download-url` for a fresh 20-minute link.\n\n## Limits\n- New tasks: 20 per 10 seconds per account (the 21st answers HTTP 429 and is not queued).\n- recordInfo: 10 queries per second per API key; poll every 2–3 s for the first 30 s, then\n  back off (5–10 s, then 15–30 s after 2 minutes).\n- Prices: each model's `x-model.credits` (e.g. `kling/v2-1-pro`: 50 credits for 5 s, 100 for\n  10 s; 1 credit = $0.005), charged on success only. **Every price is a third-party figure**:\n  kie.ai publishes no pricing page that could be read; each entry names its source and a\n  confidence level. Prices change; read the balance from `/api/v1/chat/credit`.\n\n## The Kling family\n`createTask`'s body is a union discriminated by `model`: one request schema per model (e.g.\n`Kling26ImageToVideoRequest`), each with its inputs exactly as kie.ai documents them. Each\nrequest schema carries an `x-model` extension: the model's catalog entry (generation, kind,\ndurations, credits per duration and option with their source and confidence, an estimate of\nthe generation time, the sources of the schema and their confidence). Where sources disagree,\nthe schema's description says which was chosen and why. Sources: the docs-derived catalog of\n`douhashi/kie-ai-cli`, mirrors of kie.ai's English and Chinese pages (2026-04), and\nthird-party code (see the Kling kit's reference notes).\n",
     "contact": {
       "name": "Kling kit"
     },
@@ -30,7 +30,7 @@ export const spec = {
   "tags": [
     {
       "name": "Tasks",
-      "description": "Create a Kling v2.1 Pro generation and query its record."
+      "description": "Create a generation with any Kling model and query its record."
     },
     {
       "name": "Account",
@@ -59,8 +59,8 @@ export const spec = {
           "per": "account",
           "description": "20 new tasks per 10 seconds per account; the 21st answers HTTP 429 and is not queued (kie.ai, \"Getting Started with KIE API\", docs.kie.ai/1973359m0.md)."
         },
-        "summary": "Create a Kling v2.1 Pro image-to-video task",
-        "description": "Creates a generation task for `kling/v2-1-pro` and returns its `taskId`. A `200` only means\nthe task was **created**: follow it with `recordInfo` or wait for the callback.\n\nCreating a task is **not idempotent**: retrying a create whose answer was lost may start a\nsecond paid task. Clients must never retry it silently.\n\nCredits are checked when the task is created (402 if the balance cannot cover the\nduration's price) and charged when it succeeds. At most 20 new tasks per 10 seconds per\naccount: the 21st answers HTTP 429 and is not queued.\n",
+        "summary": "Create a Kling video task",
+        "description": "Creates a generation task for one of the Kling models (`model` selects the request schema)\nand returns its `taskId`. A `200` only means\nthe task was **created**: follow it with `recordInfo` or wait for the callback.\n\nCreating a task is **not idempotent**: retrying a create whose answer was lost may start a\nsecond paid task. Clients must never retry it silently.\n\nCredits are checked when the task is created (402 if the balance cannot cover the model's\nprice for the requested duration and options) and charged when it succeeds. At most 20 new tasks per 10 seconds per\naccount: the 21st answers HTTP 429 and is not queued.\n",
         "requestBody": {
           "required": true,
           "content": {
@@ -1106,12 +1106,43 @@ export const spec = {
       "KlingModel": {
         "type": "string",
         "enum": [
-          "kling/v2-1-pro"
+          "kling/v2-1-pro",
+          "kling/v2-1-standard",
+          "kling/v2-1-master-image-to-video",
+          "kling/v2-1-master-text-to-video",
+          "kling/v2-5-turbo-image-to-video-pro",
+          "kling/v2-5-turbo-text-to-video-pro",
+          "kling-2.6/text-to-video",
+          "kling-2.6/image-to-video",
+          "kling-2.6/motion-control",
+          "kling-3.0/video",
+          "kling-3.0/motion-control",
+          "kling-3.0-omni/text-to-video",
+          "kling-3.0-omni/image-to-video",
+          "kling-3.0-omni/reference-to-video",
+          "kling-3.0-omni/transformation",
+          "kling/v3-turbo-image-to-video",
+          "kling/v3-turbo-text-to-video",
+          "kling/ai-avatar-standard",
+          "kling/ai-avatar-pro"
         ],
         "default": "kling/v2-1-pro",
-        "description": "The model. This contract covers Kling v2.1 Pro image-to-video only. kie.ai answers a model\nit does not serve with HTTP 200 and `x-unknown-model-message` as `msg` under code 422 (text\nobserved from the live service and matched by published clients).\n",
+        "description": "The 19 Kling models kie.ai serves through the jobs API, the seed `kling/v2-1-pro` first.\nEach has its own request schema (see `CreateTaskRequest`) and catalog entry (`x-model`).\nkie.ai answers a model it does not serve with HTTP 200 and `x-unknown-model-message` as\n`msg` under code 422 (text observed from the live service and matched by published\nclients). The deprecated avatar ids are in `KlingModelAlias`.\n",
         "x-unknown-model-message": "The model name you specified is not supported. Please verify your input and use one of the supported models provided by KIE.",
         "example": "kling/v2-1-pro"
+      },
+      "KlingModelAlias": {
+        "type": "string",
+        "enum": [
+          "kling/v1-avatar-standard",
+          "kling/ai-avatar-v1-pro"
+        ],
+        "deprecated": true,
+        "description": "Older avatar ids, accepted as deprecated aliases of `kling/ai-avatar-standard` and\n`kling/ai-avatar-pro`. They appear in older copies of kie.ai's docs (the same inputs and the\nsame example taskIds as today's pages) and published clients still send them\n(`@felores/kie-ai-mcp-server` 5.0.0's `kling_avatar` tool). Whether kie.ai still accepts\nthem is not known; today's docs use the new ids. A task keeps the id it was created with.\n",
+        "x-alias-of": {
+          "kling/v1-avatar-standard": "kling/ai-avatar-standard",
+          "kling/ai-avatar-v1-pro": "kling/ai-avatar-pro"
+        }
       },
       "HttpUrl": {
         "type": "string",
@@ -1163,6 +1194,16 @@ export const spec = {
         ],
         "example": "https://your-domain.com/api/callback"
       },
+      "AspectRatio": {
+        "type": "string",
+        "enum": [
+          "16:9",
+          "9:16",
+          "1:1"
+        ],
+        "description": "Width to height of the video.",
+        "example": "16:9"
+      },
       "Duration": {
         "type": "string",
         "enum": [
@@ -1170,17 +1211,322 @@ export const spec = {
           "10"
         ],
         "default": "5",
-        "description": "Length of the video in seconds. A **string**, not a number. Price - 50 credits for \"5\", 100 for \"10\".",
-        "x-credits": {
-          "5": 50,
-          "10": 100
-        },
+        "description": "Length of the video in seconds. A **string**, not a number.",
         "example": "5"
+      },
+      "DurationSeconds3To15": {
+        "type": "string",
+        "enum": [
+          "3",
+          "4",
+          "5",
+          "6",
+          "7",
+          "8",
+          "9",
+          "10",
+          "11",
+          "12",
+          "13",
+          "14",
+          "15"
+        ],
+        "default": "5",
+        "description": "Length of the video in whole seconds, 3 to 15. A **string**, not a number.",
+        "example": "5"
+      },
+      "OmniDuration": {
+        "type": "integer",
+        "enum": [
+          3,
+          4,
+          5,
+          6,
+          7,
+          8,
+          9,
+          10,
+          11,
+          12,
+          13,
+          14,
+          15
+        ],
+        "minimum": 3,
+        "maximum": 15,
+        "default": 5,
+        "description": "Length of the video in whole seconds, 3 to 15. An **integer** (the Omni models only).",
+        "example": 5
+      },
+      "OmniResolution": {
+        "type": "string",
+        "enum": [
+          "720p",
+          "1080p",
+          "4k"
+        ],
+        "default": "720p",
+        "description": "Output resolution (`4k` with a lowercase k).",
+        "example": "720p"
+      },
+      "CfgScale": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 1,
+        "multipleOf": 0.1,
+        "default": 0.5,
+        "description": "Classifier-free guidance scale - how closely the model follows the prompt. 0 to 1 in\nsteps of 0.1. Check the step with a tolerance: in binary floating point 0.7 / 0.1 is\n6.999…, which strict JSON Schema validators (ajv without multipleOfPrecision) reject.\n",
+        "example": 0.5
+      },
+      "VideoUrl": {
+        "type": "string",
+        "format": "uri",
+        "pattern": "^https?://[^\\s]+$",
+        "maxLength": 2048,
+        "description": "URL of a video already uploaded somewhere public (a URL, not the file content). Formats:\n`video/mp4`, `video/quicktime` (some doc copies add `video/x-matroska`). At most 100 MB.\n",
+        "x-max-file-bytes": 104857600,
+        "x-accepted-media-types": [
+          "video/mp4",
+          "video/quicktime",
+          "video/x-matroska"
+        ],
+        "example": "https://tempfile.redpandaai.co/kieai/videos/dance.mp4"
+      },
+      "AudioUrl": {
+        "type": "string",
+        "format": "uri",
+        "pattern": "^https?://[^\\s]+$",
+        "maxLength": 2048,
+        "description": "URL of an audio file already uploaded somewhere public. Formats: `audio/mpeg`, `audio/wav`,\n`audio/x-wav`, `audio/aac`, `audio/mp4`, `audio/ogg`. Size: the docs-derived catalog says\n100 MB and at most 5 minutes, the Chinese page (2026-04) and other copies say 10 MB; this\ncontract takes the stricter 10 MB.\n",
+        "x-max-file-bytes": 10485760,
+        "x-accepted-media-types": [
+          "audio/mpeg",
+          "audio/wav",
+          "audio/x-wav",
+          "audio/aac",
+          "audio/mp4",
+          "audio/ogg"
+        ],
+        "example": "https://tempfile.redpandaai.co/kieai/audio/voice.mp3"
+      },
+      "OmniFileUrl": {
+        "type": "string",
+        "format": "uri",
+        "pattern": "^(https?|oss)://[^\\s]+$",
+        "maxLength": 2048,
+        "description": "URL of a file for the Omni models: http, https or `oss://`. Images JPG/JPEG/PNG up to\n50 MB, at least 300 px per side, aspect ratio 0.4–2.5; videos MP4/MOV up to 200 MB, 3 to\n15.5 s, 700–4553 px per side, 24–60 fps.\n",
+        "example": "https://tempfile.redpandaai.co/kieai/images/subject.png"
+      },
+      "KlingShot": {
+        "type": "object",
+        "title": "Kling 3.0 shot",
+        "description": "One shot of a `kling-3.0/video` multi-shot video.",
+        "required": [
+          "prompt",
+          "duration"
+        ],
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "maxLength": 500,
+            "description": "What happens in this shot. At most 500 characters (each `@element` counts 37)."
+          },
+          "duration": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 12,
+            "description": "Length of the shot in seconds, 1 to 12."
+          }
+        }
+      },
+      "KlingElement": {
+        "type": "object",
+        "title": "Kling 3.0 element",
+        "description": "A character or object kept consistent across the video, referenced in prompts as\n`@name`. `element_input_audio_urls`, `start_time` and `end_time` appear only in the\ndocs-derived catalog, not in the 2026-04 page copy.\n",
+        "required": [
+          "name",
+          "description",
+          "element_input_urls"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "description": "The name prompts use as `@name`."
+          },
+          "description": {
+            "type": "string",
+            "description": "What the element is."
+          },
+          "element_input_urls": {
+            "type": "array",
+            "minItems": 2,
+            "maxItems": 4,
+            "description": "2 to 4 JPG or PNG images of the element, up to 10 MB each.",
+            "items": {
+              "$ref": "#/components/schemas/ImageUrl"
+            }
+          },
+          "element_input_audio_urls": {
+            "type": "array",
+            "description": "Voice samples of the element, 5 to 30 seconds each.",
+            "items": {
+              "$ref": "#/components/schemas/AudioUrl"
+            }
+          },
+          "start_time": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Start of the used span in ms (videos only); 0 when omitted."
+          },
+          "end_time": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "End of the used span in ms, after `start_time`, 3000 to 8000 ms after it."
+          }
+        }
+      },
+      "OmniShot": {
+        "type": "object",
+        "title": "Omni shot",
+        "description": "One shot of an Omni multi-shot video.",
+        "required": [
+          "prompt",
+          "duration"
+        ],
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 512,
+            "description": "What happens in this shot, 1 to 512 characters."
+          },
+          "duration": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 15,
+            "description": "Length of the shot in seconds, 1 to 15."
+          }
+        }
+      },
+      "OmniElement": {
+        "type": "object",
+        "title": "Omni element (subject)",
+        "description": "A subject kept consistent across the video, referenced as `@name`: 2 to 4 images, or\nexactly one video (no mixing). How many subjects a task may have depends on their kind and\non the other inputs (see each model's `elements`).\n",
+        "required": [
+          "name",
+          "description",
+          "element_input_urls"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1,
+            "description": "A unique name, used in prompts as `@name`."
+          },
+          "description": {
+            "type": "string",
+            "minLength": 1,
+            "description": "What the subject is."
+          },
+          "element_input_urls": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 4,
+            "description": "2 to 4 images, or exactly 1 video, of the subject.",
+            "items": {
+              "$ref": "#/components/schemas/OmniFileUrl"
+            }
+          },
+          "element_input_audio_urls": {
+            "type": "array",
+            "default": [],
+            "description": "Voice samples of the subject, 5 to 30 seconds each when their length can be read.",
+            "items": {
+              "$ref": "#/components/schemas/OmniFileUrl"
+            }
+          },
+          "start_time": {
+            "type": "integer",
+            "minimum": 0,
+            "default": 0,
+            "description": "Start of the used span of a video subject, in ms."
+          },
+          "end_time": {
+            "type": "integer",
+            "minimum": 3000,
+            "default": 8000,
+            "description": "End of the used span of a video subject, in ms; the span is 3000 to 8000 ms."
+          }
+        }
+      },
+      "OmniMultiShotRule": {
+        "description": "`customize_multi_shots` and `prefer_multi_shots` cannot both be true. With\n`customize_multi_shots: true`, `multi_prompt` must hold at least one shot; with `false`, it\nmust be empty or omitted. (`customize_multi_shots` is documented with default `true` on\ntext-to-video, which would make a prompt-only request fail; that is not verified live, so\nthe rule applies to the value sent, and explicitly sending it is recommended.)\n",
+        "allOf": [
+          {
+            "not": {
+              "description": "customize_multi_shots and prefer_multi_shots cannot both be true",
+              "required": [
+                "customize_multi_shots",
+                "prefer_multi_shots"
+              ],
+              "properties": {
+                "customize_multi_shots": {
+                  "const": true
+                },
+                "prefer_multi_shots": {
+                  "const": true
+                }
+              }
+            }
+          },
+          {
+            "if": {
+              "required": [
+                "customize_multi_shots"
+              ],
+              "properties": {
+                "customize_multi_shots": {
+                  "const": true
+                }
+              }
+            },
+            "then": {
+              "required": [
+                "multi_prompt"
+              ],
+              "properties": {
+                "multi_prompt": {
+                  "minItems": 1
+                }
+              }
+            }
+          },
+          {
+            "if": {
+              "required": [
+                "customize_multi_shots"
+              ],
+              "properties": {
+                "customize_multi_shots": {
+                  "const": false
+                }
+              }
+            },
+            "then": {
+              "properties": {
+                "multi_prompt": {
+                  "maxItems": 0
+                }
+              }
+            }
+          }
+        ]
       },
       "KlingV21ProInput": {
         "type": "object",
         "title": "Kling v2.1 Pro input",
-        "description": "The generation's inputs (`input` of the create request).",
+        "description": "The inputs of `kling/v2-1-pro` (`input` of the create request).",
         "required": [
           "prompt",
           "image_url"
@@ -1206,36 +1552,2656 @@ export const spec = {
             "example": "模糊、畸变、低画质"
           },
           "cfg_scale": {
-            "type": "number",
-            "minimum": 0,
-            "maximum": 1,
-            "multipleOf": 0.1,
-            "default": 0.5,
-            "description": "Classifier-free guidance scale - how closely the model follows the prompt. 0 to 1 in\nsteps of 0.1. Check the step with a tolerance: in binary floating point 0.7 / 0.1 is\n6.999…, which strict JSON Schema validators (ajv without multipleOfPrecision) reject.\n",
-            "example": 0.5
+            "$ref": "#/components/schemas/CfgScale"
           },
           "tail_image_url": {
             "$ref": "#/components/schemas/OptionalImageUrl"
           }
         }
       },
-      "CreateTaskRequest": {
+      "KlingV21ProRequest": {
         "type": "object",
-        "title": "Create task request",
-        "description": "The body of createTask.",
+        "title": "kling/v2-1-pro",
+        "description": "Kling v2.1 Pro, image-to-video with an optional end frame. The seed model.",
         "required": [
           "model",
           "input"
         ],
         "properties": {
           "model": {
-            "$ref": "#/components/schemas/KlingModel"
+            "type": "string",
+            "enum": [
+              "kling/v2-1-pro"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
           },
           "callBackUrl": {
             "$ref": "#/components/schemas/CallbackUrl"
           },
           "input": {
             "$ref": "#/components/schemas/KlingV21ProInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling/v2-1-pro",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "prompt": "第一人称视角：反重力冲浪者穿梭于悬浮半空的古老遗迹之间，发光苔藓照亮路径，冲浪板划过薄雾时发出嘶嘶声，速度越快，周遭的回声越响亮",
+              "image_url": "https://file.aiquickdraw.com/custom-page/akr/section-images/1754892534386c8wt0qfs.webp",
+              "duration": "5",
+              "negative_prompt": "模糊、畸变、低画质",
+              "cfg_scale": 0.5,
+              "tail_image_url": ""
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling/v2-1-pro",
+          "name": "Kling v2.1 Pro",
+          "generation": "2.1",
+          "kind": "image-to-video",
+          "summary": "Image-to-video with an optional end frame, negative prompt and guidance scale.",
+          "docs": "https://docs.kie.ai/market/kling/v2-1-pro.md",
+          "sources": "The seed (kie.ai's Chinese page); the docs-derived catalog (douhashi/kie-ai-cli) and the 2026-04 Chinese page agree on every field.",
+          "confidence": "high",
+          "seconds": {
+            "field": "duration"
+          },
+          "audio": "none",
+          "credits": {
+            "per": "video",
+            "rules": [
+              {
+                "when": {
+                  "duration": "10"
+                },
+                "credits": 100
+              },
+              {
+                "credits": 50
+              }
+            ],
+            "confidence": "high",
+            "source": "Third-party price tables (50 / 100 credits; $0.25 / $0.50 at $0.005 a credit); one table says 10 credits a second, the same figures."
+          },
+          "generationSeconds": {
+            "base": 20,
+            "perVideoSecond": 18
+          }
+        }
+      },
+      "KlingV21StandardInput": {
+        "type": "object",
+        "title": "Kling v2.1 Standard input",
+        "required": [
+          "prompt",
+          "image_url"
+        ],
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 5000,
+            "description": "Text describing the video to generate. At most 5000 characters."
+          },
+          "image_url": {
+            "$ref": "#/components/schemas/ImageUrl"
+          },
+          "duration": {
+            "$ref": "#/components/schemas/Duration"
+          },
+          "negative_prompt": {
+            "type": "string",
+            "maxLength": 500,
+            "description": "Elements to keep out of the video. At most 500 characters."
+          },
+          "cfg_scale": {
+            "$ref": "#/components/schemas/CfgScale"
+          }
+        }
+      },
+      "KlingV21StandardRequest": {
+        "type": "object",
+        "title": "kling/v2-1-standard",
+        "description": "Kling v2.1 Standard, image-to-video (no end frame). Cheapest of the 2.1 models.",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling/v2-1-standard"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/KlingV21StandardInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling/v2-1-standard",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "prompt": "Astronaut instantly teleports through a glowing door, appearing on an alien planet",
+              "image_url": "https://file.aiquickdraw.com/custom-page/akr/section-images/17551637482045rx6ggxg.webp",
+              "duration": "5",
+              "negative_prompt": "blur, distort, and low quality",
+              "cfg_scale": 0.5
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling/v2-1-standard",
+          "name": "Kling v2.1 Standard",
+          "generation": "2.1",
+          "kind": "image-to-video",
+          "summary": "Image-to-video at standard quality.",
+          "docs": "https://docs.kie.ai/market/kling/v2-1-standard.md",
+          "sources": "Docs-derived catalog (douhashi/kie-ai-cli); the 2026-04 Chinese page and the apikley mirror agree.",
+          "confidence": "high",
+          "seconds": {
+            "field": "duration"
+          },
+          "audio": "none",
+          "credits": {
+            "per": "video",
+            "rules": [
+              {
+                "when": {
+                  "duration": "10"
+                },
+                "credits": 50
+              },
+              {
+                "credits": 25
+              }
+            ],
+            "confidence": "high",
+            "source": "Third-party price tables (25 / 50 credits; $0.125 / $0.25)."
+          },
+          "generationSeconds": {
+            "base": 15,
+            "perVideoSecond": 12
+          }
+        }
+      },
+      "KlingV21MasterImageToVideoInput": {
+        "type": "object",
+        "title": "Kling v2.1 Master image-to-video input",
+        "required": [
+          "prompt",
+          "image_url"
+        ],
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 5000,
+            "description": "Text describing the video to generate. At most 5000 characters."
+          },
+          "image_url": {
+            "$ref": "#/components/schemas/ImageUrl"
+          },
+          "duration": {
+            "$ref": "#/components/schemas/Duration"
+          },
+          "negative_prompt": {
+            "type": "string",
+            "maxLength": 500,
+            "description": "Elements to keep out of the video. At most 500 characters."
+          },
+          "cfg_scale": {
+            "$ref": "#/components/schemas/CfgScale"
+          }
+        }
+      },
+      "KlingV21MasterImageToVideoRequest": {
+        "type": "object",
+        "title": "kling/v2-1-master-image-to-video",
+        "description": "Kling v2.1 Master, image-to-video. The highest quality of the 2.1 models.",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling/v2-1-master-image-to-video"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/KlingV21MasterImageToVideoInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling/v2-1-master-image-to-video",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "prompt": "A lone figure walks across a salt flat at golden hour, the camera slowly orbiting",
+              "image_url": "https://file.aiquickdraw.com/custom-page/akr/section-images/1754892534386c8wt0qfs.webp",
+              "duration": "5",
+              "negative_prompt": "blur, distort, and low quality",
+              "cfg_scale": 0.5
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling/v2-1-master-image-to-video",
+          "name": "Kling v2.1 Master image-to-video",
+          "generation": "2.1",
+          "kind": "image-to-video",
+          "summary": "Image-to-video at the 2.1 generation's highest quality.",
+          "docs": "https://docs.kie.ai/market/kling/v2-1-master-image-to-video.md",
+          "sources": "Docs-derived catalog; the 2026-04 Chinese page and the apikley mirror agree (the Chinese page adds WebP).",
+          "confidence": "high",
+          "seconds": {
+            "field": "duration"
+          },
+          "audio": "none",
+          "credits": {
+            "per": "video",
+            "rules": [
+              {
+                "when": {
+                  "duration": "10"
+                },
+                "credits": 320
+              },
+              {
+                "credits": 160
+              }
+            ],
+            "confidence": "high",
+            "source": "Third-party price tables (160 / 320 credits; $0.80 / $1.60)."
+          },
+          "generationSeconds": {
+            "base": 30,
+            "perVideoSecond": 30
+          }
+        }
+      },
+      "KlingV21MasterTextToVideoInput": {
+        "type": "object",
+        "title": "Kling v2.1 Master text-to-video input",
+        "required": [
+          "prompt"
+        ],
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 5000,
+            "description": "Text describing the video to generate. At most 5000 characters."
+          },
+          "aspect_ratio": {
+            "$ref": "#/components/schemas/AspectRatio",
+            "default": "16:9"
+          },
+          "duration": {
+            "$ref": "#/components/schemas/Duration"
+          },
+          "negative_prompt": {
+            "type": "string",
+            "maxLength": 500,
+            "description": "Elements to keep out of the video. At most 500 characters."
+          },
+          "cfg_scale": {
+            "$ref": "#/components/schemas/CfgScale"
+          }
+        }
+      },
+      "KlingV21MasterTextToVideoRequest": {
+        "type": "object",
+        "title": "kling/v2-1-master-text-to-video",
+        "description": "Kling v2.1 Master, text-to-video.",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling/v2-1-master-text-to-video"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/KlingV21MasterTextToVideoInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling/v2-1-master-text-to-video",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "prompt": "First-person view of a hummingbird darting through a rain forest canopy, droplets catching the light",
+              "aspect_ratio": "16:9",
+              "duration": "5",
+              "negative_prompt": "blur, distort, and low quality",
+              "cfg_scale": 0.5
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling/v2-1-master-text-to-video",
+          "name": "Kling v2.1 Master text-to-video",
+          "generation": "2.1",
+          "kind": "text-to-video",
+          "summary": "Text-to-video at the 2.1 generation's highest quality.",
+          "docs": "https://docs.kie.ai/market/kling/v2-1-master-text-to-video.md",
+          "sources": "Docs-derived catalog and the 2026-04 Chinese page, identical.",
+          "confidence": "high",
+          "seconds": {
+            "field": "duration"
+          },
+          "audio": "none",
+          "credits": {
+            "per": "video",
+            "rules": [
+              {
+                "when": {
+                  "duration": "10"
+                },
+                "credits": 320
+              },
+              {
+                "credits": 160
+              }
+            ],
+            "confidence": "high",
+            "source": "Third-party price tables (160 / 320 credits; $0.80 / $1.60)."
+          },
+          "generationSeconds": {
+            "base": 30,
+            "perVideoSecond": 30
+          }
+        }
+      },
+      "KlingV25TurboImageToVideoProInput": {
+        "type": "object",
+        "title": "Kling v2.5 Turbo Pro image-to-video input",
+        "required": [
+          "prompt",
+          "image_url"
+        ],
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2500,
+            "description": "Text describing the video to generate. At most 2500 characters."
+          },
+          "image_url": {
+            "$ref": "#/components/schemas/ImageUrl"
+          },
+          "tail_image_url": {
+            "$ref": "#/components/schemas/OptionalImageUrl"
+          },
+          "duration": {
+            "$ref": "#/components/schemas/Duration"
+          },
+          "negative_prompt": {
+            "type": "string",
+            "maxLength": 2496,
+            "description": "Elements to keep out of the video. At most 2496 characters (sic, kie.ai's Chinese page)."
+          },
+          "cfg_scale": {
+            "$ref": "#/components/schemas/CfgScale"
+          }
+        }
+      },
+      "KlingV25TurboImageToVideoProRequest": {
+        "type": "object",
+        "title": "kling/v2-5-turbo-image-to-video-pro",
+        "description": "Kling v2.5 Turbo Pro, image-to-video with an optional end frame. kie.ai's English page\ncopies its model enum from `kling/v2-1-master-image-to-video` while its text names this id;\nthe Chinese page, the mintlify example and third-party clients all send\n`kling/v2-5-turbo-image-to-video-pro`, so this contract does too (not verified live).\n",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling/v2-5-turbo-image-to-video-pro"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/KlingV25TurboImageToVideoProInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling/v2-5-turbo-image-to-video-pro",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "prompt": "Astronaut instantly teleports through a glowing door, appearing on an alien planet",
+              "image_url": "https://file.aiquickdraw.com/custom-page/akr/section-images/17551637482045rx6ggxg.webp",
+              "tail_image_url": "",
+              "duration": "5",
+              "negative_prompt": "blur, distort, and low quality",
+              "cfg_scale": 0.5
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling/v2-5-turbo-image-to-video-pro",
+          "name": "Kling v2.5 Turbo Pro image-to-video",
+          "generation": "2.5",
+          "kind": "image-to-video",
+          "summary": "Fast image-to-video with an optional end frame.",
+          "docs": "https://docs.kie.ai/market/kling/v25-turbo-image-to-video-pro.md",
+          "sources": "kie.ai's Chinese page (2026-04 copy); a Chinese rewrite of kie's docs, the mintlify example and third-party code agree. Absent from the docs-derived catalog because the English page's enum names another model.",
+          "confidence": "high",
+          "seconds": {
+            "field": "duration"
+          },
+          "audio": "none",
+          "credits": {
+            "per": "video",
+            "rules": [
+              {
+                "when": {
+                  "duration": "10"
+                },
+                "credits": 84
+              },
+              {
+                "credits": 42
+              }
+            ],
+            "confidence": "high",
+            "source": "Third-party price tables (42 / 84 credits; $0.21 / $0.42); one table says 8 credits a second."
+          },
+          "generationSeconds": {
+            "base": 15,
+            "perVideoSecond": 8
+          }
+        }
+      },
+      "KlingV25TurboTextToVideoProInput": {
+        "type": "object",
+        "title": "Kling v2.5 Turbo Pro text-to-video input",
+        "required": [
+          "prompt"
+        ],
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2500,
+            "description": "Text describing the video to generate. At most 2500 characters."
+          },
+          "aspect_ratio": {
+            "$ref": "#/components/schemas/AspectRatio",
+            "default": "16:9"
+          },
+          "duration": {
+            "$ref": "#/components/schemas/Duration"
+          },
+          "negative_prompt": {
+            "type": "string",
+            "maxLength": 2500,
+            "description": "Elements to keep out of the video. At most 2500 characters."
+          },
+          "cfg_scale": {
+            "$ref": "#/components/schemas/CfgScale"
+          }
+        }
+      },
+      "KlingV25TurboTextToVideoProRequest": {
+        "type": "object",
+        "title": "kling/v2-5-turbo-text-to-video-pro",
+        "description": "Kling v2.5 Turbo Pro, text-to-video.",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling/v2-5-turbo-text-to-video-pro"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/KlingV25TurboTextToVideoProInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling/v2-5-turbo-text-to-video-pro",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "prompt": "A kitten in a tiny knight's armour charges across a kitchen table on a toy horse, slow motion",
+              "aspect_ratio": "16:9",
+              "duration": "5",
+              "negative_prompt": "blur, distort, and low quality",
+              "cfg_scale": 0.5
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling/v2-5-turbo-text-to-video-pro",
+          "name": "Kling v2.5 Turbo Pro text-to-video",
+          "generation": "2.5",
+          "kind": "text-to-video",
+          "summary": "Fast text-to-video.",
+          "docs": "https://docs.kie.ai/market/kling/v25-turbo-text-to-video-pro.md",
+          "sources": "Docs-derived catalog and the 2026-04 Chinese page, identical.",
+          "confidence": "high",
+          "seconds": {
+            "field": "duration"
+          },
+          "audio": "none",
+          "credits": {
+            "per": "video",
+            "rules": [
+              {
+                "when": {
+                  "duration": "10"
+                },
+                "credits": 84
+              },
+              {
+                "credits": 42
+              }
+            ],
+            "confidence": "high",
+            "source": "Third-party price tables (42 / 84 credits; $0.21 / $0.42)."
+          },
+          "generationSeconds": {
+            "base": 15,
+            "perVideoSecond": 8
+          }
+        }
+      },
+      "Kling26TextToVideoInput": {
+        "type": "object",
+        "title": "Kling 2.6 text-to-video input",
+        "required": [
+          "prompt",
+          "sound",
+          "aspect_ratio",
+          "duration"
+        ],
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 1000,
+            "description": "Text describing the video to generate. At most 1000 characters."
+          },
+          "sound": {
+            "type": "boolean",
+            "description": "Whether the video has sound (native audio; doubles the price)."
+          },
+          "aspect_ratio": {
+            "$ref": "#/components/schemas/AspectRatio",
+            "default": "1:1"
+          },
+          "duration": {
+            "$ref": "#/components/schemas/Duration"
+          }
+        }
+      },
+      "Kling26TextToVideoRequest": {
+        "type": "object",
+        "title": "kling-2.6/text-to-video",
+        "description": "Kling 2.6, text-to-video with optional native audio.",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling-2.6/text-to-video"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/Kling26TextToVideoInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling-2.6/text-to-video",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "prompt": "Visual: In a fantasy-style office, a cartoon dragon tries to type on a laptop. Dialog: \"Why is this so hard?\"",
+              "sound": false,
+              "aspect_ratio": "1:1",
+              "duration": "5"
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling-2.6/text-to-video",
+          "name": "Kling 2.6 text-to-video",
+          "generation": "2.6",
+          "kind": "text-to-video",
+          "summary": "Text-to-video with optional native audio (speech, effects, ambience).",
+          "docs": "https://docs.kie.ai/market/kling/text-to-video.md",
+          "sources": "Docs-derived catalog and the 2026-04 Chinese page, identical (same enums, defaults and required set).",
+          "confidence": "high",
+          "seconds": {
+            "field": "duration"
+          },
+          "audio": {
+            "field": "sound"
+          },
+          "credits": {
+            "per": "video",
+            "rules": [
+              {
+                "when": {
+                  "duration": "10",
+                  "sound": true
+                },
+                "credits": 220
+              },
+              {
+                "when": {
+                  "duration": "10"
+                },
+                "credits": 110
+              },
+              {
+                "when": {
+                  "sound": true
+                },
+                "credits": 110
+              },
+              {
+                "credits": 55
+              }
+            ],
+            "confidence": "high",
+            "source": "Third-party price tables (5 s 55 / 110 with sound, 10 s 110 / 220; $0.275 to $1.10); one table says 10 credits a second."
+          },
+          "generationSeconds": {
+            "base": 20,
+            "perVideoSecond": 16
+          }
+        }
+      },
+      "Kling26ImageToVideoInput": {
+        "type": "object",
+        "title": "Kling 2.6 image-to-video input",
+        "required": [
+          "prompt",
+          "image_urls",
+          "sound",
+          "duration"
+        ],
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 1000,
+            "description": "Text describing the video to generate. At most 1000 characters."
+          },
+          "image_urls": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1,
+            "description": "The start frame, exactly one image (JPEG, PNG or WebP, up to 10 MB). There is no `aspect_ratio`; the image decides it.",
+            "items": {
+              "$ref": "#/components/schemas/ImageUrl"
+            }
+          },
+          "sound": {
+            "type": "boolean",
+            "description": "Whether the video has sound (native audio; doubles the price)."
+          },
+          "duration": {
+            "$ref": "#/components/schemas/Duration"
+          }
+        }
+      },
+      "Kling26ImageToVideoRequest": {
+        "type": "object",
+        "title": "kling-2.6/image-to-video",
+        "description": "Kling 2.6, image-to-video (start frame) with optional native audio. An older doc copy lists\ndurations up to 80 s and `sound` defaulting to true; every other source disagrees, so this\ncontract follows the current pages (`\"5\"` or `\"10\"`, `sound` required).\n",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling-2.6/image-to-video"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/Kling26ImageToVideoInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling-2.6/image-to-video",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "prompt": "In a bright rehearsal room, sunlight streams through the windows; a girl sings softly: \"Everything is ready.\"",
+              "image_urls": [
+                "https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png"
+              ],
+              "sound": false,
+              "duration": "5"
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling-2.6/image-to-video",
+          "name": "Kling 2.6 image-to-video",
+          "generation": "2.6",
+          "kind": "image-to-video",
+          "summary": "Image-to-video from a start frame, with optional native audio.",
+          "docs": "https://docs.kie.ai/market/kling/image-to-video.md",
+          "sources": "Docs-derived catalog; the 2026-04 Chinese page agrees and adds WebP; a third-party adapter learned from live errors that exactly one image is accepted.",
+          "confidence": "high",
+          "seconds": {
+            "field": "duration"
+          },
+          "audio": {
+            "field": "sound"
+          },
+          "credits": {
+            "per": "video",
+            "rules": [
+              {
+                "when": {
+                  "duration": "10",
+                  "sound": true
+                },
+                "credits": 220
+              },
+              {
+                "when": {
+                  "duration": "10"
+                },
+                "credits": 110
+              },
+              {
+                "when": {
+                  "sound": true
+                },
+                "credits": 110
+              },
+              {
+                "credits": 55
+              }
+            ],
+            "confidence": "high",
+            "source": "Third-party price tables, as text-to-video."
+          },
+          "generationSeconds": {
+            "base": 20,
+            "perVideoSecond": 16
+          }
+        }
+      },
+      "Kling26MotionControlInput": {
+        "type": "object",
+        "title": "Kling 2.6 motion control input",
+        "required": [
+          "input_urls",
+          "video_urls",
+          "character_orientation",
+          "mode"
+        ],
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "maxLength": 2500,
+            "description": "Optional text guiding the video. At most 2500 characters."
+          },
+          "input_urls": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1,
+            "description": "One image of the character, head, shoulders and torso clearly visible: JPEG or PNG, up to\n10 MB, larger than 300 px, aspect ratio 2:5 to 5:2.\n",
+            "items": {
+              "$ref": "#/components/schemas/ImageUrl"
+            }
+          },
+          "video_urls": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1,
+            "description": "One driving video whose motion the character follows: MP4 or QuickTime (some copies add\nMatroska), up to 100 MB, 3 to 30 seconds (10 s with `character_orientation: image`).\n",
+            "items": {
+              "$ref": "#/components/schemas/VideoUrl"
+            }
+          },
+          "character_orientation": {
+            "type": "string",
+            "enum": [
+              "image",
+              "video"
+            ],
+            "default": "video",
+            "description": "`image`: the person faces as in the picture (driving video up to 10 s). `video`: as in the video (up to 30 s)."
+          },
+          "mode": {
+            "type": "string",
+            "enum": [
+              "720p",
+              "1080p"
+            ],
+            "default": "720p",
+            "description": "Output resolution. (The catalog's text says \"std\"/\"pro\", contradicting its own enum; the enum and the Chinese page say 720p/1080p.)"
+          }
+        }
+      },
+      "Kling26MotionControlRequest": {
+        "type": "object",
+        "title": "kling-2.6/motion-control",
+        "description": "Kling 2.6 motion control, a character image animated by a driving video. The output follows the driving video's length.",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling-2.6/motion-control"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/Kling26MotionControlInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling-2.6/motion-control",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "prompt": "The cartoon character is dancing.",
+              "input_urls": [
+                "https://static.aiquickdraw.com/tools/example/1766491425497_QaHIzEY2.png"
+              ],
+              "video_urls": [
+                "https://static.aiquickdraw.com/tools/example/1766491435316_Z6D08Gan.mp4"
+              ],
+              "character_orientation": "video",
+              "mode": "720p"
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling-2.6/motion-control",
+          "name": "Kling 2.6 motion control",
+          "generation": "2.6",
+          "kind": "motion-control",
+          "summary": "Animates a character image with the motion of a driving video (3–30 s).",
+          "docs": "https://docs.kie.ai/market/kling/motion-control.md",
+          "sources": "Docs-derived catalog and the 2026-04 Chinese page (which adds Matroska and writes the aspect range as 1:2.5 to 2.5:1).",
+          "confidence": "high",
+          "seconds": {
+            "assumed": 5,
+            "note": "There is no duration input; the video follows the driving video (3–30 s). Prices and the mock assume 5 s."
+          },
+          "audio": "none",
+          "credits": {
+            "per": "second",
+            "rules": [
+              {
+                "credits": 6
+              }
+            ],
+            "confidence": "low",
+            "source": "Unknown. One third-party catalogue says \"6 credits / $0.03\" without a unit; read here as per second, the same for 720p and 1080p."
+          },
+          "generationSeconds": {
+            "base": 30,
+            "perVideoSecond": 16
+          }
+        }
+      },
+      "Kling30VideoInput": {
+        "type": "object",
+        "title": "Kling 3.0 input",
+        "required": [
+          "prompt",
+          "sound",
+          "duration",
+          "aspect_ratio",
+          "mode"
+        ],
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Text describing the video to generate (used when `multi_shots` is false). No documented maximum."
+          },
+          "image_urls": {
+            "type": "array",
+            "maxItems": 2,
+            "description": "Optional frames: one image is the first frame, two are the first and last frames (with\n`multi_shots`, only a first frame). Required when the prompt references elements\n(`@name`). With images, the aspect ratio follows them.\n",
+            "items": {
+              "$ref": "#/components/schemas/ImageUrl"
+            }
+          },
+          "sound": {
+            "type": "boolean",
+            "default": false,
+            "description": "Whether the video has sound (native audio). Defaults to true with `multi_shots`."
+          },
+          "duration": {
+            "$ref": "#/components/schemas/DurationSeconds3To15"
+          },
+          "aspect_ratio": {
+            "$ref": "#/components/schemas/AspectRatio",
+            "default": "16:9"
+          },
+          "mode": {
+            "type": "string",
+            "enum": [
+              "std",
+              "pro",
+              "4K"
+            ],
+            "default": "pro",
+            "description": "`std` 720p, `pro` 1080p, `4K` 2160p (3840×2160 at 16:9)."
+          },
+          "multi_shots": {
+            "type": "boolean",
+            "default": false,
+            "description": "Multi-shot mode, the shots described by `multi_prompt`."
+          },
+          "multi_prompt": {
+            "type": "array",
+            "maxItems": 5,
+            "default": [],
+            "description": "The shots of a multi-shot video, at most 5 (required and non-empty with `multi_shots`).",
+            "items": {
+              "$ref": "#/components/schemas/KlingShot"
+            }
+          },
+          "kling_elements": {
+            "type": "array",
+            "maxItems": 3,
+            "description": "Up to 3 elements (characters or objects) referenced in prompts as `@name`.",
+            "items": {
+              "$ref": "#/components/schemas/KlingElement"
+            }
+          }
+        },
+        "if": {
+          "required": [
+            "multi_shots"
+          ],
+          "properties": {
+            "multi_shots": {
+              "const": true
+            }
+          }
+        },
+        "then": {
+          "required": [
+            "multi_prompt"
+          ],
+          "properties": {
+            "multi_prompt": {
+              "minItems": 1
+            }
+          }
+        }
+      },
+      "Kling30VideoRequest": {
+        "type": "object",
+        "title": "kling-3.0/video",
+        "description": "Kling 3.0: text-to-video, or image-to-video from a first (and last) frame, single or\nmulti-shot, with native audio and consistent elements. The docs-derived catalog lists\n`multi_shots` and `multi_prompt` as required although each applies in one mode only; a\npublished client (`@felores/kie-ai-mcp-server` 5.0.0) omits both for a single shot, so this\ncontract makes them optional with their documented defaults (`false`, `[]`). An old page\ncopy uses `\"model\": \"kling-3.0\"`; the schema and curl example use `kling-3.0/video`.\n",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling-3.0/video"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/Kling30VideoInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling-3.0/video",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "prompt": "In a bright rehearsal room, sunlight streams through the windows as a dancer spins",
+              "image_urls": [
+                "https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png"
+              ],
+              "sound": true,
+              "duration": "5",
+              "aspect_ratio": "16:9",
+              "mode": "pro",
+              "multi_shots": false,
+              "multi_prompt": []
+            }
+          },
+          {
+            "model": "kling-3.0/video",
+            "input": {
+              "prompt": "A rainy night in a neon city",
+              "sound": true,
+              "duration": "9",
+              "aspect_ratio": "9:16",
+              "mode": "std",
+              "multi_shots": true,
+              "multi_prompt": [
+                {
+                  "prompt": "A cat watches the rain from a window",
+                  "duration": 4
+                },
+                {
+                  "prompt": "The cat leaps onto a wet rooftop",
+                  "duration": 5
+                }
+              ]
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling-3.0/video",
+          "name": "Kling 3.0",
+          "generation": "3.0",
+          "kind": "video",
+          "summary": "Text- or image-to-video (first and last frame), multi-shot, native audio, elements, up to 4K.",
+          "docs": "https://docs.kie.ai/market/kling/kling-3-0.md",
+          "sources": "Docs-derived catalog and the 2026-04 English page (the element audio and time fields are only in the catalog); third-party clients send these field names.",
+          "confidence": "high",
+          "seconds": {
+            "field": "duration"
+          },
+          "audio": {
+            "field": "sound"
+          },
+          "credits": {
+            "per": "second",
+            "rules": [
+              {
+                "when": {
+                  "mode": "4K"
+                },
+                "credits": 67
+              },
+              {
+                "when": {
+                  "mode": "std",
+                  "sound": true
+                },
+                "credits": 20
+              },
+              {
+                "when": {
+                  "mode": "std"
+                },
+                "credits": 14
+              },
+              {
+                "when": {
+                  "sound": true
+                },
+                "credits": 27
+              },
+              {
+                "credits": 18
+              }
+            ],
+            "confidence": "medium",
+            "source": "Third-party price tables (kie.ai's kling-3.0 market page as read 2026-04 and 2026-09; std 14, std+sound 20, pro 18, pro+sound 27, 4K 67 credits a second); one table says 12 a second for std."
+          },
+          "generationSeconds": {
+            "base": 25,
+            "perVideoSecond": 20
+          }
+        }
+      },
+      "Kling30MotionControlInput": {
+        "type": "object",
+        "title": "Kling 3.0 motion control input",
+        "required": [
+          "input_urls",
+          "video_urls"
+        ],
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "maxLength": 2500,
+            "description": "Optional text guiding the video, 0 to 2500 characters."
+          },
+          "input_urls": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1,
+            "description": "One image of the character (head, shoulders and torso visible): JPEG or PNG, up to\n10 MB, larger than 340 px, aspect ratio 2:5 to 5:2.\n",
+            "items": {
+              "$ref": "#/components/schemas/ImageUrl"
+            }
+          },
+          "video_urls": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1,
+            "description": "One driving video, MP4 or QuickTime, 3 to 30 seconds, up to 100 MB.",
+            "items": {
+              "$ref": "#/components/schemas/VideoUrl"
+            }
+          },
+          "mode": {
+            "type": "string",
+            "enum": [
+              "720p",
+              "1080p"
+            ],
+            "default": "720p",
+            "description": "Output resolution. The page's text says `std`/`pro`, but its example sends `720p`, a\nthird-party integration reports that `std`/`pro` answer \"mode is not within the range of\nallowed options\" while `720p`/`1080p` work, and prices are keyed by them.\n"
+          },
+          "character_orientation": {
+            "type": "string",
+            "enum": [
+              "image",
+              "video"
+            ],
+            "default": "video",
+            "description": "`video` (recommended): the character faces as in the video; `image`: as in the picture."
+          },
+          "background_source": {
+            "type": "string",
+            "enum": [
+              "input_video",
+              "input_image"
+            ],
+            "default": "input_video",
+            "description": "Whether the background comes from the driving video or the image."
+          }
+        }
+      },
+      "Kling30MotionControlRequest": {
+        "type": "object",
+        "title": "kling-3.0/motion-control",
+        "description": "Kling 3.0 motion control. One copy of the page lists `callBackUrl` as required; every other\npage calls it optional, and so does this contract.\n",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling-3.0/motion-control"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/Kling30MotionControlInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling-3.0/motion-control",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "prompt": "The cartoon character is dancing.",
+              "input_urls": [
+                "https://static.aiquickdraw.com/tools/example/1766491425497_QaHIzEY2.png"
+              ],
+              "video_urls": [
+                "https://static.aiquickdraw.com/tools/example/1766491435316_Z6D08Gan.mp4"
+              ],
+              "mode": "720p",
+              "character_orientation": "video",
+              "background_source": "input_video"
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling-3.0/motion-control",
+          "name": "Kling 3.0 motion control",
+          "generation": "3.0",
+          "kind": "motion-control",
+          "summary": "Animates a character image with the motion of a driving video, background from either.",
+          "docs": "https://docs.kie.ai/market/kling/motion-control-v3.md",
+          "sources": "Docs-derived catalog and the 2026-04 English page (fields); the `mode` values from the page's example and third-party code.",
+          "confidence": "medium",
+          "seconds": {
+            "assumed": 5,
+            "note": "There is no duration input; the video follows the driving video (3–30 s). Prices and the mock assume 5 s."
+          },
+          "audio": "none",
+          "credits": {
+            "per": "second",
+            "rules": [
+              {
+                "when": {
+                  "mode": "1080p"
+                },
+                "credits": 27
+              },
+              {
+                "credits": 20
+              }
+            ],
+            "confidence": "medium",
+            "source": "Third-party price tables (720p 20, 1080p 27 credits a second); one table says 12 a second."
+          },
+          "generationSeconds": {
+            "base": 30,
+            "perVideoSecond": 18
+          }
+        }
+      },
+      "Kling30OmniTextToVideoInput": {
+        "type": "object",
+        "title": "Kling 3.0 Omni text-to-video input",
+        "required": [
+          "prompt"
+        ],
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 3072,
+            "pattern": "\\S",
+            "description": "Text describing the video, 1 to 3072 characters, not only spaces."
+          },
+          "aspect_ratio": {
+            "$ref": "#/components/schemas/AspectRatio",
+            "default": "16:9"
+          },
+          "audio": {
+            "type": "boolean",
+            "default": false,
+            "description": "Whether the video has sound (native audio)."
+          },
+          "customize_multi_shots": {
+            "type": "boolean",
+            "default": true,
+            "description": "Shots given in `multi_prompt`. Documented default `true`; send it explicitly."
+          },
+          "prefer_multi_shots": {
+            "type": "boolean",
+            "description": "Let the model plan the shots. Not together with `customize_multi_shots`."
+          },
+          "duration": {
+            "$ref": "#/components/schemas/OmniDuration"
+          },
+          "multi_prompt": {
+            "type": "array",
+            "maxItems": 6,
+            "default": [],
+            "description": "The shots, at most 6 (with `customize_multi_shots` only).",
+            "items": {
+              "$ref": "#/components/schemas/OmniShot"
+            }
+          },
+          "elements": {
+            "type": "array",
+            "maxItems": 7,
+            "default": [],
+            "description": "Subjects referenced as `@name`. Image subjects only, up to 7; video subjects, up to 3; both, 3 videos and 4 image subjects.",
+            "items": {
+              "$ref": "#/components/schemas/OmniElement"
+            }
+          },
+          "resolution": {
+            "$ref": "#/components/schemas/OmniResolution"
+          }
+        },
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/OmniMultiShotRule"
+          }
+        ]
+      },
+      "Kling30OmniTextToVideoRequest": {
+        "type": "object",
+        "title": "kling-3.0-omni/text-to-video",
+        "description": "Kling 3.0 Omni (\"O3\"), text-to-video with subjects, multi-shot and audio. The docs mark the\ninput object `\"type\": \"string\"`, a generator artefact: send a JSON object.\n",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling-3.0-omni/text-to-video"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/Kling30OmniTextToVideoInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling-3.0-omni/text-to-video",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "prompt": "A lighthouse keeper climbs the spiral stairs as a storm rolls in",
+              "aspect_ratio": "16:9",
+              "audio": true,
+              "customize_multi_shots": false,
+              "duration": 5,
+              "resolution": "1080p"
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling-3.0-omni/text-to-video",
+          "name": "Kling 3.0 Omni text-to-video",
+          "generation": "3.0 Omni",
+          "kind": "text-to-video",
+          "summary": "Text-to-video with subjects, planned or custom multi-shot, audio, up to 4K.",
+          "docs": "https://docs.kie.ai/market/kling/v3-omni-text-to-video.md",
+          "sources": "Docs-derived catalog only (no second copy of the page); field names confirmed by third-party code.",
+          "confidence": "medium",
+          "seconds": {
+            "field": "duration"
+          },
+          "audio": {
+            "field": "audio"
+          },
+          "credits": {
+            "per": "second",
+            "rules": [
+              {
+                "when": {
+                  "resolution": "4k"
+                },
+                "credits": 67
+              },
+              {
+                "when": {
+                  "resolution": "1080p",
+                  "audio": true
+                },
+                "credits": 23
+              },
+              {
+                "when": {
+                  "resolution": "1080p"
+                },
+                "credits": 18
+              },
+              {
+                "when": {
+                  "audio": true
+                },
+                "credits": 18
+              },
+              {
+                "credits": 14
+              }
+            ],
+            "confidence": "medium",
+            "source": "One third-party table (\"pub 2026-08-26\"; 720p 14 / 18 with audio, 1080p 18 / 23, 4K 67 credits a second), matched by a third-party test (1080p, audio, 5 s = 115 credits)."
+          },
+          "generationSeconds": {
+            "base": 25,
+            "perVideoSecond": 22
+          }
+        }
+      },
+      "Kling30OmniImageToVideoInput": {
+        "title": "Kling 3.0 Omni image-to-video input",
+        "description": "One of two forms, told apart by the number of images.",
+        "oneOf": [
+          {
+            "type": "object",
+            "title": "Single first frame",
+            "additionalProperties": false,
+            "required": [
+              "image_urls",
+              "prompt"
+            ],
+            "properties": {
+              "image_urls": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 1,
+                "description": "The first frame, one JPG or PNG image (≤ 50 MB, ≥ 300 px per side, aspect 0.4–2.5).",
+                "items": {
+                  "$ref": "#/components/schemas/OmniFileUrl"
+                }
+              },
+              "prompt": {
+                "type": "string",
+                "maxLength": 3072,
+                "pattern": "\\S",
+                "description": "Text describing the video, at most 3072 characters, not only spaces."
+              },
+              "aspect_ratio": {
+                "type": "string",
+                "enum": [
+                  "16:9",
+                  "9:16",
+                  "1:1",
+                  "auto"
+                ],
+                "default": "auto",
+                "description": "`auto` follows the image; the others apply with `customize_multi_shots` only."
+              },
+              "audio": {
+                "type": "boolean",
+                "description": "Whether the video has sound. Send it explicitly."
+              },
+              "customize_multi_shots": {
+                "type": "boolean",
+                "description": "Shots given in `multi_prompt`. Send it explicitly."
+              },
+              "prefer_multi_shots": {
+                "type": "boolean",
+                "description": "Let the model plan the shots. Not together with `customize_multi_shots`."
+              },
+              "duration": {
+                "$ref": "#/components/schemas/OmniDuration"
+              },
+              "multi_prompt": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 6,
+                "description": "The shots, 1 to 6 (required with `customize_multi_shots`).",
+                "items": {
+                  "$ref": "#/components/schemas/OmniShot"
+                }
+              },
+              "elements": {
+                "type": "array",
+                "maxItems": 3,
+                "default": [],
+                "description": "Up to 3 subjects referenced as `@name`.",
+                "items": {
+                  "$ref": "#/components/schemas/OmniElement"
+                }
+              },
+              "resolution": {
+                "$ref": "#/components/schemas/OmniResolution"
+              }
+            },
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/OmniMultiShotRule"
+              }
+            ]
+          },
+          {
+            "type": "object",
+            "title": "First and last frames",
+            "additionalProperties": false,
+            "required": [
+              "image_urls",
+              "prompt"
+            ],
+            "properties": {
+              "image_urls": {
+                "type": "array",
+                "minItems": 2,
+                "maxItems": 2,
+                "description": "The first and the last frame, two JPG or PNG images.",
+                "items": {
+                  "$ref": "#/components/schemas/OmniFileUrl"
+                }
+              },
+              "prompt": {
+                "type": "string",
+                "maxLength": 3072,
+                "pattern": "\\S",
+                "description": "Text describing the video, at most 3072 characters, not only spaces."
+              },
+              "aspect_ratio": {
+                "type": "string",
+                "enum": [
+                  "16:9",
+                  "9:16",
+                  "1:1",
+                  "auto"
+                ],
+                "default": "auto",
+                "description": "`auto` follows the images."
+              },
+              "audio": {
+                "type": "boolean",
+                "description": "Whether the video has sound. Send it explicitly."
+              },
+              "customize_multi_shots": {
+                "type": "boolean",
+                "default": false,
+                "description": "Shots given in `multi_prompt`."
+              },
+              "prefer_multi_shots": {
+                "type": "boolean",
+                "description": "Let the model plan the shots. Not together with `customize_multi_shots`."
+              },
+              "duration": {
+                "$ref": "#/components/schemas/OmniDuration"
+              },
+              "multi_prompt": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 6,
+                "description": "The shots, 1 to 6 (required with `customize_multi_shots`).",
+                "items": {
+                  "$ref": "#/components/schemas/OmniShot"
+                }
+              },
+              "elements": {
+                "type": "array",
+                "maxItems": 3,
+                "default": [],
+                "description": "Up to 3 subjects referenced as `@name`.",
+                "items": {
+                  "$ref": "#/components/schemas/OmniElement"
+                }
+              },
+              "resolution": {
+                "$ref": "#/components/schemas/OmniResolution"
+              }
+            },
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/OmniMultiShotRule"
+              }
+            ]
+          }
+        ]
+      },
+      "Kling30OmniImageToVideoRequest": {
+        "type": "object",
+        "title": "kling-3.0-omni/image-to-video",
+        "description": "Kling 3.0 Omni, image-to-video from a first frame, or a first and a last frame.",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling-3.0-omni/image-to-video"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/Kling30OmniImageToVideoInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling-3.0-omni/image-to-video",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "image_urls": [
+                "https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png"
+              ],
+              "prompt": "The girl turns to the window and smiles as the curtains lift in the breeze",
+              "aspect_ratio": "auto",
+              "audio": false,
+              "customize_multi_shots": false,
+              "duration": 5,
+              "resolution": "720p"
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling-3.0-omni/image-to-video",
+          "name": "Kling 3.0 Omni image-to-video",
+          "generation": "3.0 Omni",
+          "kind": "image-to-video",
+          "summary": "Image-to-video from a first frame or first and last frames, with subjects and multi-shot.",
+          "docs": "https://docs.kie.ai/market/kling/v3-omni-image-to-video.md",
+          "sources": "Docs-derived catalog only; field names confirmed by third-party code.",
+          "confidence": "medium",
+          "seconds": {
+            "field": "duration"
+          },
+          "audio": {
+            "field": "audio"
+          },
+          "credits": {
+            "per": "second",
+            "rules": [
+              {
+                "when": {
+                  "resolution": "4k"
+                },
+                "credits": 67
+              },
+              {
+                "when": {
+                  "resolution": "1080p",
+                  "audio": true
+                },
+                "credits": 23
+              },
+              {
+                "when": {
+                  "resolution": "1080p"
+                },
+                "credits": 18
+              },
+              {
+                "when": {
+                  "audio": true
+                },
+                "credits": 18
+              },
+              {
+                "credits": 14
+              }
+            ],
+            "confidence": "medium",
+            "source": "As Omni text-to-video (a third-party slug map says text and image input share one rate)."
+          },
+          "generationSeconds": {
+            "base": 25,
+            "perVideoSecond": 22
+          }
+        }
+      },
+      "Kling30OmniReferenceToVideoInput": {
+        "title": "Kling 3.0 Omni reference-to-video input",
+        "description": "One of three forms: reference images only; one reference video only; or a reference video\nwith images. With a reference video there is no audio, and the video-only form has no\n`duration` (the video decides it).\n",
+        "oneOf": [
+          {
+            "type": "object",
+            "title": "No video input",
+            "additionalProperties": false,
+            "required": [
+              "image_urls",
+              "prompt"
+            ],
+            "properties": {
+              "image_urls": {
+                "type": "array",
+                "maxItems": 7,
+                "description": "Reference images, at most 7 (JPG or PNG, ≤ 50 MB, ≥ 300 px per side, aspect 0.4–2.5).",
+                "items": {
+                  "$ref": "#/components/schemas/OmniFileUrl"
+                }
+              },
+              "prompt": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 3072,
+                "description": "Text describing the video, 1 to 3072 characters."
+              },
+              "aspect_ratio": {
+                "$ref": "#/components/schemas/AspectRatio",
+                "default": "16:9"
+              },
+              "audio": {
+                "type": "boolean",
+                "description": "Whether the video has sound."
+              },
+              "customize_multi_shots": {
+                "type": "boolean",
+                "description": "Shots given in `multi_prompt`."
+              },
+              "prefer_multi_shots": {
+                "type": "boolean",
+                "description": "Let the model plan the shots. Not together with `customize_multi_shots`."
+              },
+              "duration": {
+                "$ref": "#/components/schemas/OmniDuration"
+              },
+              "multi_prompt": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 6,
+                "description": "The shots, 1 to 6 (with `customize_multi_shots`).",
+                "items": {
+                  "$ref": "#/components/schemas/OmniShot"
+                }
+              },
+              "elements": {
+                "type": "array",
+                "maxItems": 7,
+                "default": [],
+                "description": "Subjects referenced as `@name` (reference images and image subjects together at most 7; video subjects at most 3).",
+                "items": {
+                  "$ref": "#/components/schemas/OmniElement"
+                }
+              },
+              "resolution": {
+                "$ref": "#/components/schemas/OmniResolution"
+              }
+            },
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/OmniMultiShotRule"
+              }
+            ]
+          },
+          {
+            "type": "object",
+            "title": "Video input only",
+            "additionalProperties": false,
+            "required": [
+              "aspect_ratio",
+              "audio",
+              "prompt",
+              "video_urls"
+            ],
+            "properties": {
+              "aspect_ratio": {
+                "type": "string",
+                "enum": [
+                  "auto"
+                ],
+                "default": "auto",
+                "description": "Always `auto`, the reference video decides it."
+              },
+              "audio": {
+                "type": "boolean",
+                "const": false,
+                "description": "Always false with a reference video."
+              },
+              "prompt": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 3072,
+                "description": "Text describing the video, 1 to 3072 characters."
+              },
+              "elements": {
+                "type": "array",
+                "maxItems": 4,
+                "default": [],
+                "description": "Image subjects up to 4, or one video subject (not both).",
+                "items": {
+                  "$ref": "#/components/schemas/OmniElement"
+                }
+              },
+              "resolution": {
+                "$ref": "#/components/schemas/OmniResolution"
+              },
+              "video_urls": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 1,
+                "description": "One reference video (MP4 or MOV, ≤ 200 MB, 3 to 15.5 s, 700–4553 px per side, 24–60 fps).",
+                "items": {
+                  "$ref": "#/components/schemas/OmniFileUrl"
+                }
+              }
+            }
+          },
+          {
+            "type": "object",
+            "title": "Video with images",
+            "additionalProperties": false,
+            "required": [
+              "audio",
+              "image_urls",
+              "prompt",
+              "video_urls"
+            ],
+            "properties": {
+              "aspect_ratio": {
+                "$ref": "#/components/schemas/AspectRatio",
+                "default": "16:9"
+              },
+              "audio": {
+                "type": "boolean",
+                "const": false,
+                "description": "Always false with a reference video."
+              },
+              "duration": {
+                "$ref": "#/components/schemas/OmniDuration"
+              },
+              "image_urls": {
+                "type": "array",
+                "maxItems": 4,
+                "description": "Reference images, at most 4.",
+                "items": {
+                  "$ref": "#/components/schemas/OmniFileUrl"
+                }
+              },
+              "prompt": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 3072,
+                "description": "Text describing the video, 1 to 3072 characters."
+              },
+              "resolution": {
+                "$ref": "#/components/schemas/OmniResolution"
+              },
+              "video_urls": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 1,
+                "description": "One reference video (same limits as the video-only form).",
+                "items": {
+                  "$ref": "#/components/schemas/OmniFileUrl"
+                }
+              },
+              "elements": {
+                "type": "array",
+                "maxItems": 0,
+                "description": "Unavailable with a reference video in this form (the docs say it must be empty or omitted).",
+                "items": {
+                  "$ref": "#/components/schemas/OmniElement"
+                }
+              }
+            }
+          }
+        ]
+      },
+      "Kling30OmniReferenceToVideoRequest": {
+        "type": "object",
+        "title": "kling-3.0-omni/reference-to-video",
+        "description": "Kling 3.0 Omni, a new video guided by reference images and/or one reference video.",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling-3.0-omni/reference-to-video"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/Kling30OmniReferenceToVideoInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling-3.0-omni/reference-to-video",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "image_urls": [
+                "https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png",
+                "https://static.aiquickdraw.com/tools/example/1766491425497_QaHIzEY2.png"
+              ],
+              "prompt": "The two characters meet on a windy beach at sunset and wave to each other",
+              "aspect_ratio": "16:9",
+              "audio": false,
+              "customize_multi_shots": false,
+              "duration": 5,
+              "resolution": "720p"
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling-3.0-omni/reference-to-video",
+          "name": "Kling 3.0 Omni reference-to-video",
+          "generation": "3.0 Omni",
+          "kind": "reference-to-video",
+          "summary": "A new video guided by up to 7 reference images and/or one reference video.",
+          "docs": "https://docs.kie.ai/market/kling/v3-omni-reference-to-video.md",
+          "sources": "Docs-derived catalog only; third-party code submits images and a reference video under this id.",
+          "confidence": "medium",
+          "seconds": {
+            "field": "duration",
+            "assumed": 5,
+            "note": "The video-only form has no duration (the reference video decides it, 3–15.5 s); prices and the mock then assume 5 s."
+          },
+          "audio": {
+            "field": "audio"
+          },
+          "credits": {
+            "per": "second",
+            "rules": [
+              {
+                "when": {
+                  "resolution": "4k"
+                },
+                "credits": 67
+              },
+              {
+                "when": {
+                  "resolution": "1080p",
+                  "audio": true
+                },
+                "credits": 23
+              },
+              {
+                "when": {
+                  "resolution": "1080p"
+                },
+                "credits": 18
+              },
+              {
+                "when": {
+                  "audio": true
+                },
+                "credits": 18
+              },
+              {
+                "credits": 14
+              }
+            ],
+            "confidence": "low",
+            "source": "Unknown; a third-party slug map says reference input has its own ladder without giving it. Priced here as Omni text-to-video."
+          },
+          "generationSeconds": {
+            "base": 30,
+            "perVideoSecond": 22
+          }
+        }
+      },
+      "Kling30OmniTransformationInput": {
+        "title": "Kling 3.0 Omni transformation input",
+        "description": "One of two forms: a video alone (restyled; its length decides the output's, no\n`duration`), or a video with images (`duration` is a string, documented without an enum;\nthis contract takes the Omni range, `\"3\"` to `\"15\"`).\n",
+        "oneOf": [
+          {
+            "type": "object",
+            "title": "Video input only",
+            "additionalProperties": false,
+            "required": [
+              "prompt",
+              "video_urls"
+            ],
+            "properties": {
+              "aspect_ratio": {
+                "type": "string",
+                "enum": [
+                  "auto"
+                ],
+                "default": "auto",
+                "description": "Always `auto`, the video decides it."
+              },
+              "audio": {
+                "type": "boolean",
+                "description": "Whether the video has sound."
+              },
+              "elements": {
+                "type": "array",
+                "maxItems": 7,
+                "default": [],
+                "description": "Subjects referenced as `@name` (image subjects up to 7, video subjects up to 3).",
+                "items": {
+                  "$ref": "#/components/schemas/OmniElement"
+                }
+              },
+              "prompt": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 3072,
+                "description": "How to transform the video, 1 to 3072 characters."
+              },
+              "resolution": {
+                "$ref": "#/components/schemas/OmniResolution"
+              },
+              "video_urls": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 1,
+                "description": "The video to transform (MP4 or MOV, ≤ 200 MB, 3 to 15.5 s).",
+                "items": {
+                  "$ref": "#/components/schemas/OmniFileUrl"
+                }
+              }
+            }
+          },
+          {
+            "type": "object",
+            "title": "Video with images",
+            "additionalProperties": false,
+            "required": [
+              "image_urls",
+              "prompt",
+              "video_urls"
+            ],
+            "properties": {
+              "aspect_ratio": {
+                "$ref": "#/components/schemas/AspectRatio",
+                "default": "16:9"
+              },
+              "audio": {
+                "type": "boolean",
+                "description": "Whether the video has sound."
+              },
+              "duration": {
+                "$ref": "#/components/schemas/DurationSeconds3To15"
+              },
+              "elements": {
+                "type": "array",
+                "maxItems": 7,
+                "default": [],
+                "description": "Subjects referenced as `@name`.",
+                "items": {
+                  "$ref": "#/components/schemas/OmniElement"
+                }
+              },
+              "image_urls": {
+                "type": "array",
+                "maxItems": 4,
+                "description": "Images to use in the transformation, at most 4.",
+                "items": {
+                  "$ref": "#/components/schemas/OmniFileUrl"
+                }
+              },
+              "prompt": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 3072,
+                "description": "How to transform the video, 1 to 3072 characters."
+              },
+              "resolution": {
+                "$ref": "#/components/schemas/OmniResolution"
+              },
+              "video_urls": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": 1,
+                "description": "The video to transform.",
+                "items": {
+                  "$ref": "#/components/schemas/OmniFileUrl"
+                }
+              }
+            }
+          }
+        ]
+      },
+      "Kling30OmniTransformationRequest": {
+        "type": "object",
+        "title": "kling-3.0-omni/transformation",
+        "description": "Kling 3.0 Omni transformation, video-to-video (restyle, replace, edit), optionally with images.",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling-3.0-omni/transformation"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/Kling30OmniTransformationInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling-3.0-omni/transformation",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "prompt": "Turn the scene into a hand-drawn watercolour animation",
+              "video_urls": [
+                "https://static.aiquickdraw.com/tools/example/1766491435316_Z6D08Gan.mp4"
+              ],
+              "aspect_ratio": "auto",
+              "audio": false,
+              "resolution": "720p"
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling-3.0-omni/transformation",
+          "name": "Kling 3.0 Omni transformation",
+          "generation": "3.0 Omni",
+          "kind": "video-to-video",
+          "summary": "Transforms a video (restyle, replace, edit), optionally guided by images.",
+          "docs": "https://docs.kie.ai/market/kling/v3-omni-transformation.md",
+          "sources": "Docs-derived catalog only; field names confirmed by third-party code.",
+          "confidence": "medium",
+          "seconds": {
+            "field": "duration",
+            "assumed": 5,
+            "note": "The video-only form has no duration (the input video decides it, 3–15.5 s); prices and the mock then assume 5 s."
+          },
+          "audio": {
+            "field": "audio"
+          },
+          "credits": {
+            "per": "second",
+            "rules": [
+              {
+                "when": {
+                  "resolution": "4k"
+                },
+                "credits": 67
+              },
+              {
+                "when": {
+                  "resolution": "1080p"
+                },
+                "credits": 27
+              },
+              {
+                "credits": 20
+              }
+            ],
+            "confidence": "low",
+            "source": "One third-party table (\"transformation 20/27/67\" credits a second, tiers not labelled; read as 720p / 1080p / 4k)."
+          },
+          "generationSeconds": {
+            "base": 30,
+            "perVideoSecond": 24
+          }
+        }
+      },
+      "KlingV3TurboImageToVideoInput": {
+        "type": "object",
+        "title": "Kling V3 Turbo image-to-video input",
+        "required": [
+          "prompt",
+          "image_urls",
+          "duration",
+          "resolution"
+        ],
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2500,
+            "description": "Text describing the video to generate. At most 2500 characters."
+          },
+          "image_urls": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1,
+            "description": "The start frame, one JPEG or PNG image up to 10 MB. The schema sets no maximum, but a\nthird-party adapter learned from live errors that exactly one image works, and others\nsend one. There is no `aspect_ratio`: the image decides it.\n",
+            "items": {
+              "$ref": "#/components/schemas/ImageUrl"
+            }
+          },
+          "duration": {
+            "$ref": "#/components/schemas/DurationSeconds3To15"
+          },
+          "resolution": {
+            "type": "string",
+            "enum": [
+              "720p",
+              "1080p"
+            ],
+            "default": "720p",
+            "description": "Output resolution."
+          }
+        }
+      },
+      "KlingV3TurboImageToVideoRequest": {
+        "type": "object",
+        "title": "kling/v3-turbo-image-to-video",
+        "description": "Kling V3 Turbo (\"Kling 3.0 Turbo\"), fast image-to-video. `duration` is documented as a\nstring \"3s - 15s\" without an enum; this contract accepts `\"3\"` to `\"15\"` (whole seconds).\n",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling/v3-turbo-image-to-video"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/KlingV3TurboImageToVideoInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling/v3-turbo-image-to-video",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "prompt": "The camera pushes in as the girl looks up from her book and smiles",
+              "image_urls": [
+                "https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png"
+              ],
+              "duration": "5",
+              "resolution": "720p"
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling/v3-turbo-image-to-video",
+          "name": "Kling V3 Turbo image-to-video",
+          "generation": "V3 Turbo",
+          "kind": "image-to-video",
+          "summary": "Fast image-to-video, 3–15 s, 720p or 1080p.",
+          "docs": "https://docs.kie.ai/market/kling/v3-turbo-image-to-video.md",
+          "sources": "Docs-derived catalog only; third-party code builds the same payloads.",
+          "confidence": "medium",
+          "seconds": {
+            "field": "duration"
+          },
+          "audio": "none",
+          "credits": {
+            "per": "second",
+            "rules": [
+              {
+                "when": {
+                  "resolution": "1080p"
+                },
+                "credits": 22.5
+              },
+              {
+                "credits": 18
+              }
+            ],
+            "confidence": "medium",
+            "source": "Third-party price tables (kie.ai's kling-3-0-turbo page as read 2026-06; 720p 18, 1080p 22.5 credits a second, $0.09 / $0.1125)."
+          },
+          "generationSeconds": {
+            "base": 10,
+            "perVideoSecond": 6
+          }
+        }
+      },
+      "KlingV3TurboTextToVideoInput": {
+        "type": "object",
+        "title": "Kling V3 Turbo text-to-video input",
+        "required": [
+          "prompt",
+          "aspect_ratio",
+          "duration",
+          "resolution"
+        ],
+        "properties": {
+          "prompt": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 2500,
+            "description": "Text describing the video to generate. At most 2500 characters."
+          },
+          "aspect_ratio": {
+            "$ref": "#/components/schemas/AspectRatio",
+            "default": "16:9"
+          },
+          "duration": {
+            "$ref": "#/components/schemas/DurationSeconds3To15"
+          },
+          "resolution": {
+            "type": "string",
+            "enum": [
+              "720p",
+              "1080p"
+            ],
+            "default": "720p",
+            "description": "Output resolution."
+          }
+        }
+      },
+      "KlingV3TurboTextToVideoRequest": {
+        "type": "object",
+        "title": "kling/v3-turbo-text-to-video",
+        "description": "Kling V3 Turbo, fast text-to-video (`duration` as for image-to-video).",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling/v3-turbo-text-to-video"
+            ],
+            "description": "discriminator enum property added by openapi-typescript"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/KlingV3TurboTextToVideoInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling/v3-turbo-text-to-video",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "prompt": "A red fox trots through fresh snow in a silent birch forest at dawn",
+              "aspect_ratio": "16:9",
+              "duration": "5",
+              "resolution": "720p"
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling/v3-turbo-text-to-video",
+          "name": "Kling V3 Turbo text-to-video",
+          "generation": "V3 Turbo",
+          "kind": "text-to-video",
+          "summary": "Fast text-to-video, 3–15 s, 720p or 1080p.",
+          "docs": "https://docs.kie.ai/market/kling/v3-turbo-text-to-video.md",
+          "sources": "Docs-derived catalog only; third-party code builds the same payloads.",
+          "confidence": "medium",
+          "seconds": {
+            "field": "duration"
+          },
+          "audio": "none",
+          "credits": {
+            "per": "second",
+            "rules": [
+              {
+                "when": {
+                  "resolution": "1080p"
+                },
+                "credits": 22.5
+              },
+              {
+                "credits": 18
+              }
+            ],
+            "confidence": "medium",
+            "source": "Third-party price tables, as V3 Turbo image-to-video."
+          },
+          "generationSeconds": {
+            "base": 10,
+            "perVideoSecond": 6
+          }
+        }
+      },
+      "KlingAiAvatarInput": {
+        "type": "object",
+        "title": "Kling AI Avatar input",
+        "description": "A portrait and a voice track; the avatar speaks the audio (lip-sync).",
+        "required": [
+          "image_url",
+          "audio_url",
+          "prompt"
+        ],
+        "properties": {
+          "image_url": {
+            "$ref": "#/components/schemas/ImageUrl"
+          },
+          "audio_url": {
+            "$ref": "#/components/schemas/AudioUrl"
+          },
+          "prompt": {
+            "type": "string",
+            "maxLength": 5000,
+            "description": "Optional direction for the performance; may be empty. At most 5000 characters."
+          }
+        }
+      },
+      "KlingAiAvatarStandardRequest": {
+        "type": "object",
+        "title": "kling/ai-avatar-standard",
+        "description": "Kling AI Avatar Standard (720p), a talking avatar from a portrait and an audio track.",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling/ai-avatar-standard",
+              "kling/v1-avatar-standard"
+            ],
+            "description": "`kling/v1-avatar-standard` is a deprecated alias (see `KlingModelAlias`). (enum property replaced by openapi-typescript)"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/KlingAiAvatarInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling/ai-avatar-standard",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "image_url": "https://static.aiquickdraw.com/tools/example/1765185907584_CwBRMbCI.png",
+              "audio_url": "https://static.aiquickdraw.com/tools/example/1765185908946_MxZ52SG4.mp3",
+              "prompt": ""
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling/ai-avatar-standard",
+          "name": "Kling AI Avatar Standard",
+          "generation": "AI Avatar",
+          "kind": "avatar",
+          "summary": "A talking avatar (lip-sync) from a portrait and a voice track, 720p.",
+          "docs": "https://docs.kie.ai/market/kling/ai-avatar-standard.md",
+          "sources": "Docs-derived catalog and the 2026-04 Chinese page (which adds WebP and says 10 MB for the audio, against the catalog's 100 MB / 5 minutes).",
+          "confidence": "high",
+          "aliases": [
+            "kling/v1-avatar-standard"
+          ],
+          "seconds": {
+            "assumed": 5,
+            "note": "There is no duration input; the video follows the audio (up to 15 s per a third-party table). The mock assumes 5 s."
+          },
+          "audio": "always",
+          "credits": {
+            "per": "video",
+            "rules": [
+              {
+                "credits": 8
+              }
+            ],
+            "confidence": "low",
+            "source": "Disputed. Two third-party tables say 8 credits ($0.04) for \"up to 15 seconds, 720p\"; another says 5 credits a second."
+          },
+          "generationSeconds": {
+            "base": 20,
+            "perVideoSecond": 12
+          }
+        }
+      },
+      "KlingAiAvatarProRequest": {
+        "type": "object",
+        "title": "kling/ai-avatar-pro",
+        "description": "Kling AI Avatar Pro (1080p), a talking avatar from a portrait and an audio track.",
+        "required": [
+          "model",
+          "input"
+        ],
+        "properties": {
+          "model": {
+            "type": "string",
+            "enum": [
+              "kling/ai-avatar-pro",
+              "kling/ai-avatar-v1-pro"
+            ],
+            "description": "`kling/ai-avatar-v1-pro` is a deprecated alias (see `KlingModelAlias`). (enum property replaced by openapi-typescript)"
+          },
+          "callBackUrl": {
+            "$ref": "#/components/schemas/CallbackUrl"
+          },
+          "input": {
+            "$ref": "#/components/schemas/KlingAiAvatarInput"
+          }
+        },
+        "examples": [
+          {
+            "model": "kling/ai-avatar-pro",
+            "callBackUrl": "https://your-domain.com/api/callback",
+            "input": {
+              "image_url": "https://static.aiquickdraw.com/tools/example/1765185907584_CwBRMbCI.png",
+              "audio_url": "https://static.aiquickdraw.com/tools/example/1765185908946_MxZ52SG4.mp3",
+              "prompt": ""
+            }
+          }
+        ],
+        "x-model": {
+          "id": "kling/ai-avatar-pro",
+          "name": "Kling AI Avatar Pro",
+          "generation": "AI Avatar",
+          "kind": "avatar",
+          "summary": "A talking avatar (lip-sync) from a portrait and a voice track, 1080p.",
+          "docs": "https://docs.kie.ai/market/kling/ai-avatar-pro.md",
+          "sources": "Docs-derived catalog and the 2026-04 Chinese page (same disagreements as Standard).",
+          "confidence": "high",
+          "aliases": [
+            "kling/ai-avatar-v1-pro"
+          ],
+          "seconds": {
+            "assumed": 5,
+            "note": "There is no duration input; the video follows the audio (up to 15 s per a third-party table). The mock assumes 5 s."
+          },
+          "audio": "always",
+          "credits": {
+            "per": "video",
+            "rules": [
+              {
+                "credits": 16
+              }
+            ],
+            "confidence": "low",
+            "source": "Disputed. Two third-party tables say 16 credits ($0.08) for \"up to 15 seconds, 1080p\"; another says 10 credits a second."
+          },
+          "generationSeconds": {
+            "base": 25,
+            "perVideoSecond": 16
+          }
+        }
+      },
+      "CreateTaskRequest": {
+        "title": "Create task request",
+        "description": "The body of createTask: `model` picks one of the 19 request schemas (one per model), each\nwith its own `input`. A deprecated avatar alias selects its current model's schema.\n",
+        "oneOf": [
+          {
+            "$ref": "#/components/schemas/KlingV21ProRequest"
+          },
+          {
+            "$ref": "#/components/schemas/KlingV21StandardRequest"
+          },
+          {
+            "$ref": "#/components/schemas/KlingV21MasterImageToVideoRequest"
+          },
+          {
+            "$ref": "#/components/schemas/KlingV21MasterTextToVideoRequest"
+          },
+          {
+            "$ref": "#/components/schemas/KlingV25TurboImageToVideoProRequest"
+          },
+          {
+            "$ref": "#/components/schemas/KlingV25TurboTextToVideoProRequest"
+          },
+          {
+            "$ref": "#/components/schemas/Kling26TextToVideoRequest"
+          },
+          {
+            "$ref": "#/components/schemas/Kling26ImageToVideoRequest"
+          },
+          {
+            "$ref": "#/components/schemas/Kling26MotionControlRequest"
+          },
+          {
+            "$ref": "#/components/schemas/Kling30VideoRequest"
+          },
+          {
+            "$ref": "#/components/schemas/Kling30MotionControlRequest"
+          },
+          {
+            "$ref": "#/components/schemas/Kling30OmniTextToVideoRequest"
+          },
+          {
+            "$ref": "#/components/schemas/Kling30OmniImageToVideoRequest"
+          },
+          {
+            "$ref": "#/components/schemas/Kling30OmniReferenceToVideoRequest"
+          },
+          {
+            "$ref": "#/components/schemas/Kling30OmniTransformationRequest"
+          },
+          {
+            "$ref": "#/components/schemas/KlingV3TurboImageToVideoRequest"
+          },
+          {
+            "$ref": "#/components/schemas/KlingV3TurboTextToVideoRequest"
+          },
+          {
+            "$ref": "#/components/schemas/KlingAiAvatarStandardRequest"
+          },
+          {
+            "$ref": "#/components/schemas/KlingAiAvatarProRequest"
+          }
+        ],
+        "discriminator": {
+          "propertyName": "model",
+          "mapping": {
+            "kling/v2-1-pro": "#/components/schemas/KlingV21ProRequest",
+            "kling/v2-1-standard": "#/components/schemas/KlingV21StandardRequest",
+            "kling/v2-1-master-image-to-video": "#/components/schemas/KlingV21MasterImageToVideoRequest",
+            "kling/v2-1-master-text-to-video": "#/components/schemas/KlingV21MasterTextToVideoRequest",
+            "kling/v2-5-turbo-image-to-video-pro": "#/components/schemas/KlingV25TurboImageToVideoProRequest",
+            "kling/v2-5-turbo-text-to-video-pro": "#/components/schemas/KlingV25TurboTextToVideoProRequest",
+            "kling-2.6/text-to-video": "#/components/schemas/Kling26TextToVideoRequest",
+            "kling-2.6/image-to-video": "#/components/schemas/Kling26ImageToVideoRequest",
+            "kling-2.6/motion-control": "#/components/schemas/Kling26MotionControlRequest",
+            "kling-3.0/video": "#/components/schemas/Kling30VideoRequest",
+            "kling-3.0/motion-control": "#/components/schemas/Kling30MotionControlRequest",
+            "kling-3.0-omni/text-to-video": "#/components/schemas/Kling30OmniTextToVideoRequest",
+            "kling-3.0-omni/image-to-video": "#/components/schemas/Kling30OmniImageToVideoRequest",
+            "kling-3.0-omni/reference-to-video": "#/components/schemas/Kling30OmniReferenceToVideoRequest",
+            "kling-3.0-omni/transformation": "#/components/schemas/Kling30OmniTransformationRequest",
+            "kling/v3-turbo-image-to-video": "#/components/schemas/KlingV3TurboImageToVideoRequest",
+            "kling/v3-turbo-text-to-video": "#/components/schemas/KlingV3TurboTextToVideoRequest",
+            "kling/ai-avatar-standard": "#/components/schemas/KlingAiAvatarStandardRequest",
+            "kling/ai-avatar-pro": "#/components/schemas/KlingAiAvatarProRequest",
+            "kling/v1-avatar-standard": "#/components/schemas/KlingAiAvatarStandardRequest",
+            "kling/ai-avatar-v1-pro": "#/components/schemas/KlingAiAvatarProRequest"
           }
         }
       },
@@ -1330,7 +4296,7 @@ export const spec = {
           },
           "model": {
             "type": "string",
-            "description": "The task's model; `kling/v2-1-pro` for tasks created through this contract.",
+            "description": "The task's model id, as it was sent (a deprecated alias stays as sent).",
             "example": "kling/v2-1-pro"
           },
           "state": {
@@ -1417,7 +4383,7 @@ export const spec = {
           "resultUrls": {
             "type": "array",
             "minItems": 1,
-            "description": "The generated video (one MP4 for Kling v2.1 Pro). Download promptly.",
+            "description": "The generated video (one MP4 for every Kling model). Download promptly.",
             "items": {
               "$ref": "#/components/schemas/HttpUrl"
             }
@@ -1469,12 +4435,12 @@ export const spec = {
             ],
             "properties": {
               "consumeCredits": {
-                "type": "integer",
+                "type": "number",
                 "minimum": 0,
                 "description": "Credits charged for this task (0 on failure)."
               },
               "remainedCredits": {
-                "type": "integer",
+                "type": "number",
                 "description": "The account's balance after this task."
               }
             }

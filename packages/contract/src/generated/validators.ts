@@ -81,8 +81,10 @@ function pickOne(outcomes: Issue[][], path: string, out: Issue[]): void {
   }
 }
 const PATTERN_0 = /* @__PURE__ */ new RegExp("^https?://[^\\s]+$", 'u');
-const PATTERN_1 = /* @__PURE__ */ new RegExp("^[^/](.*[^/])?$", 'u');
-const PATTERN_2 = /* @__PURE__ */ new RegExp("^[^/\\\\]+$", 'u');
+const PATTERN_1 = /* @__PURE__ */ new RegExp("^(https?|oss)://[^\\s]+$", 'u');
+const PATTERN_2 = /* @__PURE__ */ new RegExp("\\S", 'u');
+const PATTERN_3 = /* @__PURE__ */ new RegExp("^[^/](.*[^/])?$", 'u');
+const PATTERN_4 = /* @__PURE__ */ new RegExp("^[^/\\\\]+$", 'u');
 
 /** Checks a value against `ResponseCode` of the spec: the issues found, none when it is valid. */
 export function checkResponseCode(value: unknown): Issue[] {
@@ -126,6 +128,13 @@ export function checkKlingModel(value: unknown): Issue[] {
   return out;
 }
 
+/** Checks a value against `KlingModelAlias` of the spec: the issues found, none when it is valid. */
+export function checkKlingModelAlias(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingModelAlias(value, '', out);
+  return out;
+}
+
 /** Checks a value against `HttpUrl` of the spec: the issues found, none when it is valid. */
 export function checkHttpUrl(value: unknown): Issue[] {
   const out: Issue[] = [];
@@ -161,6 +170,13 @@ export function checkCallbackUrl(value: unknown): Issue[] {
   return out;
 }
 
+/** Checks a value against `AspectRatio` of the spec: the issues found, none when it is valid. */
+export function checkAspectRatio(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaAspectRatio(value, '', out);
+  return out;
+}
+
 /** Checks a value against `Duration` of the spec: the issues found, none when it is valid. */
 export function checkDuration(value: unknown): Issue[] {
   const out: Issue[] = [];
@@ -168,10 +184,346 @@ export function checkDuration(value: unknown): Issue[] {
   return out;
 }
 
+/** Checks a value against `DurationSeconds3To15` of the spec: the issues found, none when it is valid. */
+export function checkDurationSeconds3To15(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaDurationSeconds3To15(value, '', out);
+  return out;
+}
+
+/** Checks a value against `OmniDuration` of the spec: the issues found, none when it is valid. */
+export function checkOmniDuration(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaOmniDuration(value, '', out);
+  return out;
+}
+
+/** Checks a value against `OmniResolution` of the spec: the issues found, none when it is valid. */
+export function checkOmniResolution(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaOmniResolution(value, '', out);
+  return out;
+}
+
+/** Checks a value against `CfgScale` of the spec: the issues found, none when it is valid. */
+export function checkCfgScale(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaCfgScale(value, '', out);
+  return out;
+}
+
+/** Checks a value against `VideoUrl` of the spec: the issues found, none when it is valid. */
+export function checkVideoUrl(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaHttpUrl(value, '', out);
+  return out;
+}
+
+/** Checks a value against `AudioUrl` of the spec: the issues found, none when it is valid. */
+export function checkAudioUrl(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaHttpUrl(value, '', out);
+  return out;
+}
+
+/** Checks a value against `OmniFileUrl` of the spec: the issues found, none when it is valid. */
+export function checkOmniFileUrl(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaOmniFileUrl(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingShot` of the spec: the issues found, none when it is valid. */
+export function checkKlingShot(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingShot(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingElement` of the spec: the issues found, none when it is valid. */
+export function checkKlingElement(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingElement(value, '', out);
+  return out;
+}
+
+/** Checks a value against `OmniShot` of the spec: the issues found, none when it is valid. */
+export function checkOmniShot(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaOmniShot(value, '', out);
+  return out;
+}
+
+/** Checks a value against `OmniElement` of the spec: the issues found, none when it is valid. */
+export function checkOmniElement(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaOmniElement(value, '', out);
+  return out;
+}
+
+/** Checks a value against `OmniMultiShotRule` of the spec: the issues found, none when it is valid. */
+export function checkOmniMultiShotRule(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaOmniMultiShotRule(value, '', out);
+  return out;
+}
+
 /** Checks a value against `KlingV21ProInput` of the spec: the issues found, none when it is valid. */
 export function checkKlingV21ProInput(value: unknown): Issue[] {
   const out: Issue[] = [];
   schemaKlingV21ProInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingV21ProRequest` of the spec: the issues found, none when it is valid. */
+export function checkKlingV21ProRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingV21ProRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingV21StandardInput` of the spec: the issues found, none when it is valid. */
+export function checkKlingV21StandardInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingV21StandardInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingV21StandardRequest` of the spec: the issues found, none when it is valid. */
+export function checkKlingV21StandardRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingV21StandardRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingV21MasterImageToVideoInput` of the spec: the issues found, none when it is valid. */
+export function checkKlingV21MasterImageToVideoInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingV21StandardInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingV21MasterImageToVideoRequest` of the spec: the issues found, none when it is valid. */
+export function checkKlingV21MasterImageToVideoRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingV21MasterImageToVideoRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingV21MasterTextToVideoInput` of the spec: the issues found, none when it is valid. */
+export function checkKlingV21MasterTextToVideoInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingV21MasterTextToVideoInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingV21MasterTextToVideoRequest` of the spec: the issues found, none when it is valid. */
+export function checkKlingV21MasterTextToVideoRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingV21MasterTextToVideoRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingV25TurboImageToVideoProInput` of the spec: the issues found, none when it is valid. */
+export function checkKlingV25TurboImageToVideoProInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingV25TurboImageToVideoProInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingV25TurboImageToVideoProRequest` of the spec: the issues found, none when it is valid. */
+export function checkKlingV25TurboImageToVideoProRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingV25TurboImageToVideoProRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingV25TurboTextToVideoProInput` of the spec: the issues found, none when it is valid. */
+export function checkKlingV25TurboTextToVideoProInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingV25TurboTextToVideoProInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingV25TurboTextToVideoProRequest` of the spec: the issues found, none when it is valid. */
+export function checkKlingV25TurboTextToVideoProRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingV25TurboTextToVideoProRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling26TextToVideoInput` of the spec: the issues found, none when it is valid. */
+export function checkKling26TextToVideoInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling26TextToVideoInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling26TextToVideoRequest` of the spec: the issues found, none when it is valid. */
+export function checkKling26TextToVideoRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling26TextToVideoRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling26ImageToVideoInput` of the spec: the issues found, none when it is valid. */
+export function checkKling26ImageToVideoInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling26ImageToVideoInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling26ImageToVideoRequest` of the spec: the issues found, none when it is valid. */
+export function checkKling26ImageToVideoRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling26ImageToVideoRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling26MotionControlInput` of the spec: the issues found, none when it is valid. */
+export function checkKling26MotionControlInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling26MotionControlInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling26MotionControlRequest` of the spec: the issues found, none when it is valid. */
+export function checkKling26MotionControlRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling26MotionControlRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling30VideoInput` of the spec: the issues found, none when it is valid. */
+export function checkKling30VideoInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling30VideoInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling30VideoRequest` of the spec: the issues found, none when it is valid. */
+export function checkKling30VideoRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling30VideoRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling30MotionControlInput` of the spec: the issues found, none when it is valid. */
+export function checkKling30MotionControlInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling30MotionControlInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling30MotionControlRequest` of the spec: the issues found, none when it is valid. */
+export function checkKling30MotionControlRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling30MotionControlRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling30OmniTextToVideoInput` of the spec: the issues found, none when it is valid. */
+export function checkKling30OmniTextToVideoInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling30OmniTextToVideoInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling30OmniTextToVideoRequest` of the spec: the issues found, none when it is valid. */
+export function checkKling30OmniTextToVideoRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling30OmniTextToVideoRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling30OmniImageToVideoInput` of the spec: the issues found, none when it is valid. */
+export function checkKling30OmniImageToVideoInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling30OmniImageToVideoInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling30OmniImageToVideoRequest` of the spec: the issues found, none when it is valid. */
+export function checkKling30OmniImageToVideoRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling30OmniImageToVideoRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling30OmniReferenceToVideoInput` of the spec: the issues found, none when it is valid. */
+export function checkKling30OmniReferenceToVideoInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling30OmniReferenceToVideoInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling30OmniReferenceToVideoRequest` of the spec: the issues found, none when it is valid. */
+export function checkKling30OmniReferenceToVideoRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling30OmniReferenceToVideoRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling30OmniTransformationInput` of the spec: the issues found, none when it is valid. */
+export function checkKling30OmniTransformationInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling30OmniTransformationInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `Kling30OmniTransformationRequest` of the spec: the issues found, none when it is valid. */
+export function checkKling30OmniTransformationRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKling30OmniTransformationRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingV3TurboImageToVideoInput` of the spec: the issues found, none when it is valid. */
+export function checkKlingV3TurboImageToVideoInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingV3TurboImageToVideoInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingV3TurboImageToVideoRequest` of the spec: the issues found, none when it is valid. */
+export function checkKlingV3TurboImageToVideoRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingV3TurboImageToVideoRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingV3TurboTextToVideoInput` of the spec: the issues found, none when it is valid. */
+export function checkKlingV3TurboTextToVideoInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingV3TurboTextToVideoInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingV3TurboTextToVideoRequest` of the spec: the issues found, none when it is valid. */
+export function checkKlingV3TurboTextToVideoRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingV3TurboTextToVideoRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingAiAvatarInput` of the spec: the issues found, none when it is valid. */
+export function checkKlingAiAvatarInput(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingAiAvatarInput(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingAiAvatarStandardRequest` of the spec: the issues found, none when it is valid. */
+export function checkKlingAiAvatarStandardRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingAiAvatarStandardRequest(value, '', out);
+  return out;
+}
+
+/** Checks a value against `KlingAiAvatarProRequest` of the spec: the issues found, none when it is valid. */
+export function checkKlingAiAvatarProRequest(value: unknown): Issue[] {
+  const out: Issue[] = [];
+  schemaKlingAiAvatarProRequest(value, '', out);
   return out;
 }
 
@@ -390,8 +742,15 @@ function schemaUnixMillis(v: unknown, p: string, out: Issue[]): void {
 }
 
 function schemaKlingModel(v: unknown, p: string, out: Issue[]): void {
-  if (!["kling/v2-1-pro"].includes(v as never)) {
-    add(out, p, "enum", "must be one of \"kling/v2-1-pro\"");
+  if (!["kling/v2-1-pro","kling/v2-1-standard","kling/v2-1-master-image-to-video","kling/v2-1-master-text-to-video","kling/v2-5-turbo-image-to-video-pro","kling/v2-5-turbo-text-to-video-pro","kling-2.6/text-to-video","kling-2.6/image-to-video","kling-2.6/motion-control","kling-3.0/video","kling-3.0/motion-control","kling-3.0-omni/text-to-video","kling-3.0-omni/image-to-video","kling-3.0-omni/reference-to-video","kling-3.0-omni/transformation","kling/v3-turbo-image-to-video","kling/v3-turbo-text-to-video","kling/ai-avatar-standard","kling/ai-avatar-pro"].includes(v as never)) {
+    add(out, p, "enum", "must be one of \"kling/v2-1-pro\", \"kling/v2-1-standard\", \"kling/v2-1-master-image-to-video\", \"kling/v2-1-master-text-to-video\", \"kling/v2-5-turbo-image-to-video-pro\", \"kling/v2-5-turbo-text-to-video-pro\", \"kling-2.6/text-to-video\", \"kling-2.6/image-to-video\", \"kling-2.6/motion-control\", \"kling-3.0/video\", \"kling-3.0/motion-control\", \"kling-3.0-omni/text-to-video\", \"kling-3.0-omni/image-to-video\", \"kling-3.0-omni/reference-to-video\", \"kling-3.0-omni/transformation\", \"kling/v3-turbo-image-to-video\", \"kling/v3-turbo-text-to-video\", \"kling/ai-avatar-standard\", \"kling/ai-avatar-pro\"");
+    return;
+  }
+}
+
+function schemaKlingModelAlias(v: unknown, p: string, out: Issue[]): void {
+  if (!["kling/v1-avatar-standard","kling/ai-avatar-v1-pro"].includes(v as never)) {
+    add(out, p, "enum", "must be one of \"kling/v1-avatar-standard\", \"kling/ai-avatar-v1-pro\"");
     return;
   }
 }
@@ -442,11 +801,451 @@ function schemaOptionalImageUrl(v: unknown, p: string, out: Issue[]): void {
   }
 }
 
+function schemaAspectRatio(v: unknown, p: string, out: Issue[]): void {
+  if (!["16:9","9:16","1:1"].includes(v as never)) {
+    add(out, p, "enum", "must be one of \"16:9\", \"9:16\", \"1:1\"");
+    return;
+  }
+}
+
 function schemaDuration(v: unknown, p: string, out: Issue[]): void {
   if (!["5","10"].includes(v as never)) {
     add(out, p, "enum", "must be one of \"5\", \"10\"");
     return;
   }
+}
+
+function schemaDurationSeconds3To15(v: unknown, p: string, out: Issue[]): void {
+  if (!["3","4","5","6","7","8","9","10","11","12","13","14","15"].includes(v as never)) {
+    add(out, p, "enum", "must be one of \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\", \"10\", \"11\", \"12\", \"13\", \"14\", \"15\"");
+    return;
+  }
+}
+
+function schemaOmniDuration(v: unknown, p: string, out: Issue[]): void {
+  if (![3,4,5,6,7,8,9,10,11,12,13,14,15].includes(v as never)) {
+    add(out, p, "enum", "must be one of 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15");
+    return;
+  }
+  if (typeof v === 'number') {
+    if (v < 3) {
+      add(out, p, "minimum", "must be >= 3");
+    }
+    if (v > 15) {
+      add(out, p, "maximum", "must be <= 15");
+    }
+  }
+}
+
+function schemaOmniResolution(v: unknown, p: string, out: Issue[]): void {
+  if (!["720p","1080p","4k"].includes(v as never)) {
+    add(out, p, "enum", "must be one of \"720p\", \"1080p\", \"4k\"");
+    return;
+  }
+}
+
+function schemaCfgScale(v: unknown, p: string, out: Issue[]): void {
+  if (!(typeof v === 'number')) {
+    add(out, p, "type", "must be a number");
+    return;
+  }
+  if (v < 0) {
+      add(out, p, "minimum", "must be >= 0");
+    }
+    if (v > 1) {
+      add(out, p, "maximum", "must be <= 1");
+    }
+    if (!isMultiple(v, 0.1)) {
+      add(out, p, "multipleOf", "must be a multiple of 0.1");
+    }
+}
+
+function schemaOmniFileUrl(v: unknown, p: string, out: Issue[]): void {
+  if (!(typeof v === 'string')) {
+    add(out, p, "type", "must be a string");
+    return;
+  }
+  if (v.length > 2048 && chars(v) > 2048) {
+      add(out, p, "maxLength", `must be at most 2048 characters (got ${chars(v)})`);
+    }
+    if (!isUri(v)) {
+      add(out, p, "format", "must be a valid URL");
+    } else if (!PATTERN_1.test(v)) {
+      add(out, p, "pattern", "must be an http(s) URL");
+    }
+}
+
+function schemaKlingShot(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["prompt"] === undefined) {
+      add(out, at(p, "prompt"), "required", "is required");
+    }
+    if (o["duration"] === undefined) {
+      add(out, at(p, "duration"), "required", "is required");
+    }
+    if (o["prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length > 500 && chars(v) > 500) {
+            add(out, p, "maxLength", `must be at most 500 characters (got ${chars(v)})`);
+          }
+      })(o["prompt"], at(p, "prompt"));
+    }
+    if (o["duration"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'number' && Number.isInteger(v))) {
+          add(out, p, "type", "must be an integer");
+          return;
+        }
+        if (v < 1) {
+            add(out, p, "minimum", "must be >= 1");
+          }
+          if (v > 12) {
+            add(out, p, "maximum", "must be <= 12");
+          }
+      })(o["duration"], at(p, "duration"));
+    }
+}
+
+function schemaKlingElement(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["name"] === undefined) {
+      add(out, at(p, "name"), "required", "is required");
+    }
+    if (o["description"] === undefined) {
+      add(out, at(p, "description"), "required", "is required");
+    }
+    if (o["element_input_urls"] === undefined) {
+      add(out, at(p, "element_input_urls"), "required", "is required");
+    }
+    if (o["name"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length < 2 && chars(v) < 1) {
+            add(out, p, "minLength", "must not be empty");
+          }
+      })(o["name"], at(p, "name"));
+    }
+    if (o["description"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+      })(o["description"], at(p, "description"));
+    }
+    if (o["element_input_urls"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(Array.isArray(v))) {
+          add(out, p, "type", "must be an array");
+          return;
+        }
+        if (v.length < 2) {
+            add(out, p, "minItems", "must have at least 2 item(s)");
+          }
+          if (v.length > 4) {
+            add(out, p, "maxItems", "must have at most 4 item(s)");
+          }
+          v.forEach((item, index) => {
+            schemaHttpUrl(item, `${p}[${index}]`, out);
+          });
+      })(o["element_input_urls"], at(p, "element_input_urls"));
+    }
+    if (o["element_input_audio_urls"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(Array.isArray(v))) {
+          add(out, p, "type", "must be an array");
+          return;
+        }
+        v.forEach((item, index) => {
+            schemaHttpUrl(item, `${p}[${index}]`, out);
+          });
+      })(o["element_input_audio_urls"], at(p, "element_input_audio_urls"));
+    }
+    if (o["start_time"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'number' && Number.isInteger(v))) {
+          add(out, p, "type", "must be an integer");
+          return;
+        }
+        if (v < 0) {
+            add(out, p, "minimum", "must be >= 0");
+          }
+      })(o["start_time"], at(p, "start_time"));
+    }
+    if (o["end_time"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'number' && Number.isInteger(v))) {
+          add(out, p, "type", "must be an integer");
+          return;
+        }
+        if (v < 0) {
+            add(out, p, "minimum", "must be >= 0");
+          }
+      })(o["end_time"], at(p, "end_time"));
+    }
+}
+
+function schemaOmniShot(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["prompt"] === undefined) {
+      add(out, at(p, "prompt"), "required", "is required");
+    }
+    if (o["duration"] === undefined) {
+      add(out, at(p, "duration"), "required", "is required");
+    }
+    if (o["prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length < 2 && chars(v) < 1) {
+            add(out, p, "minLength", "must not be empty");
+          }
+          if (v.length > 512 && chars(v) > 512) {
+            add(out, p, "maxLength", `must be at most 512 characters (got ${chars(v)})`);
+          }
+      })(o["prompt"], at(p, "prompt"));
+    }
+    if (o["duration"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'number' && Number.isInteger(v))) {
+          add(out, p, "type", "must be an integer");
+          return;
+        }
+        if (v < 1) {
+            add(out, p, "minimum", "must be >= 1");
+          }
+          if (v > 15) {
+            add(out, p, "maximum", "must be <= 15");
+          }
+      })(o["duration"], at(p, "duration"));
+    }
+}
+
+function schemaOmniElement(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["name"] === undefined) {
+      add(out, at(p, "name"), "required", "is required");
+    }
+    if (o["description"] === undefined) {
+      add(out, at(p, "description"), "required", "is required");
+    }
+    if (o["element_input_urls"] === undefined) {
+      add(out, at(p, "element_input_urls"), "required", "is required");
+    }
+    if (o["name"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length < 2 && chars(v) < 1) {
+            add(out, p, "minLength", "must not be empty");
+          }
+      })(o["name"], at(p, "name"));
+    }
+    if (o["description"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length < 2 && chars(v) < 1) {
+            add(out, p, "minLength", "must not be empty");
+          }
+      })(o["description"], at(p, "description"));
+    }
+    if (o["element_input_urls"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(Array.isArray(v))) {
+          add(out, p, "type", "must be an array");
+          return;
+        }
+        if (v.length < 1) {
+            add(out, p, "minItems", "must have at least 1 item(s)");
+          }
+          if (v.length > 4) {
+            add(out, p, "maxItems", "must have at most 4 item(s)");
+          }
+          v.forEach((item, index) => {
+            schemaOmniFileUrl(item, `${p}[${index}]`, out);
+          });
+      })(o["element_input_urls"], at(p, "element_input_urls"));
+    }
+    if (o["element_input_audio_urls"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(Array.isArray(v))) {
+          add(out, p, "type", "must be an array");
+          return;
+        }
+        v.forEach((item, index) => {
+            schemaOmniFileUrl(item, `${p}[${index}]`, out);
+          });
+      })(o["element_input_audio_urls"], at(p, "element_input_audio_urls"));
+    }
+    if (o["start_time"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'number' && Number.isInteger(v))) {
+          add(out, p, "type", "must be an integer");
+          return;
+        }
+        if (v < 0) {
+            add(out, p, "minimum", "must be >= 0");
+          }
+      })(o["start_time"], at(p, "start_time"));
+    }
+    if (o["end_time"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'number' && Number.isInteger(v))) {
+          add(out, p, "type", "must be an integer");
+          return;
+        }
+        if (v < 3000) {
+            add(out, p, "minimum", "must be >= 3000");
+          }
+      })(o["end_time"], at(p, "end_time"));
+    }
+}
+
+function schemaOmniMultiShotRule(v: unknown, p: string, out: Issue[]): void {
+  ((v: unknown, p: string) => {
+    {
+      const found: Issue[] = [];
+      ((out: Issue[]) => {
+        ((v: unknown, p: string) => {
+          if (is(v, 'object')) {
+            const o = v as Record<string, unknown>;
+            if (o["customize_multi_shots"] === undefined) {
+              add(out, at(p, "customize_multi_shots"), "required", "is required");
+            }
+            if (o["prefer_multi_shots"] === undefined) {
+              add(out, at(p, "prefer_multi_shots"), "required", "is required");
+            }
+            if (o["customize_multi_shots"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (v !== true) {
+                  add(out, p, "const", "must be true");
+                }
+              })(o["customize_multi_shots"], at(p, "customize_multi_shots"));
+            }
+            if (o["prefer_multi_shots"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (v !== true) {
+                  add(out, p, "const", "must be true");
+                }
+              })(o["prefer_multi_shots"], at(p, "prefer_multi_shots"));
+            }
+          }
+        })(v, p);
+      })(found);
+      if (found.length === 0) {
+        add(out, p, "not", "customize_multi_shots and prefer_multi_shots cannot both be true");
+      }
+    }
+  })(v, p);
+  ((v: unknown, p: string) => {
+    {
+      const found: Issue[] = [];
+      ((out: Issue[]) => {
+        ((v: unknown, p: string) => {
+          if (is(v, 'object')) {
+            const o = v as Record<string, unknown>;
+            if (o["customize_multi_shots"] === undefined) {
+              add(out, at(p, "customize_multi_shots"), "required", "is required");
+            }
+            if (o["customize_multi_shots"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (v !== true) {
+                  add(out, p, "const", "must be true");
+                }
+              })(o["customize_multi_shots"], at(p, "customize_multi_shots"));
+            }
+          }
+        })(v, p);
+      })(found);
+      if (found.length === 0) {
+        ((v: unknown, p: string) => {
+          if (is(v, 'object')) {
+            const o = v as Record<string, unknown>;
+            if (o["multi_prompt"] === undefined) {
+              add(out, at(p, "multi_prompt"), "required", "is required");
+            }
+            if (o["multi_prompt"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (Array.isArray(v)) {
+                  if (v.length < 1) {
+                    add(out, p, "minItems", "must have at least 1 item(s)");
+                  }
+                }
+              })(o["multi_prompt"], at(p, "multi_prompt"));
+            }
+          }
+        })(v, p);
+      }
+    }
+  })(v, p);
+  ((v: unknown, p: string) => {
+    {
+      const found: Issue[] = [];
+      ((out: Issue[]) => {
+        ((v: unknown, p: string) => {
+          if (is(v, 'object')) {
+            const o = v as Record<string, unknown>;
+            if (o["customize_multi_shots"] === undefined) {
+              add(out, at(p, "customize_multi_shots"), "required", "is required");
+            }
+            if (o["customize_multi_shots"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (v !== false) {
+                  add(out, p, "const", "must be false");
+                }
+              })(o["customize_multi_shots"], at(p, "customize_multi_shots"));
+            }
+          }
+        })(v, p);
+      })(found);
+      if (found.length === 0) {
+        ((v: unknown, p: string) => {
+          if (is(v, 'object')) {
+            const o = v as Record<string, unknown>;
+            if (o["multi_prompt"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (Array.isArray(v)) {
+                  if (v.length > 0) {
+                    add(out, p, "maxItems", "must have at most 0 item(s)");
+                  }
+                }
+              })(o["multi_prompt"], at(p, "multi_prompt"));
+            }
+          }
+        })(v, p);
+      }
+    }
+  })(v, p);
 }
 
 function schemaKlingV21ProInput(v: unknown, p: string, out: Issue[]): void {
@@ -493,28 +1292,14 @@ function schemaKlingV21ProInput(v: unknown, p: string, out: Issue[]): void {
       })(o["negative_prompt"], at(p, "negative_prompt"));
     }
     if (o["cfg_scale"] !== undefined) {
-      ((v: unknown, p: string) => {
-        if (!(typeof v === 'number')) {
-          add(out, p, "type", "must be a number");
-          return;
-        }
-        if (v < 0) {
-            add(out, p, "minimum", "must be >= 0");
-          }
-          if (v > 1) {
-            add(out, p, "maximum", "must be <= 1");
-          }
-          if (!isMultiple(v, 0.1)) {
-            add(out, p, "multipleOf", "must be a multiple of 0.1");
-          }
-      })(o["cfg_scale"], at(p, "cfg_scale"));
+      schemaCfgScale(o["cfg_scale"], at(p, "cfg_scale"), out);
     }
     if (o["tail_image_url"] !== undefined) {
       schemaOptionalImageUrl(o["tail_image_url"], at(p, "tail_image_url"), out);
     }
 }
 
-function schemaCreateTaskRequest(v: unknown, p: string, out: Issue[]): void {
+function schemaKlingV21ProRequest(v: unknown, p: string, out: Issue[]): void {
   if (!(is(v, "object"))) {
     add(out, p, "type", "must be an object");
     return;
@@ -527,7 +1312,12 @@ function schemaCreateTaskRequest(v: unknown, p: string, out: Issue[]): void {
       add(out, at(p, "input"), "required", "is required");
     }
     if (o["model"] !== undefined) {
-      schemaKlingModel(o["model"], at(p, "model"), out);
+      ((v: unknown, p: string) => {
+        if (!["kling/v2-1-pro"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling/v2-1-pro\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
     }
     if (o["callBackUrl"] !== undefined) {
       schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
@@ -535,6 +1325,2220 @@ function schemaCreateTaskRequest(v: unknown, p: string, out: Issue[]): void {
     if (o["input"] !== undefined) {
       schemaKlingV21ProInput(o["input"], at(p, "input"), out);
     }
+}
+
+function schemaKlingV21StandardInput(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["prompt"] === undefined) {
+      add(out, at(p, "prompt"), "required", "is required");
+    }
+    if (o["image_url"] === undefined) {
+      add(out, at(p, "image_url"), "required", "is required");
+    }
+    if (o["prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length < 2 && chars(v) < 1) {
+            add(out, p, "minLength", "must not be empty");
+          }
+          if (v.length > 5000 && chars(v) > 5000) {
+            add(out, p, "maxLength", `must be at most 5000 characters (got ${chars(v)})`);
+          }
+      })(o["prompt"], at(p, "prompt"));
+    }
+    if (o["image_url"] !== undefined) {
+      schemaHttpUrl(o["image_url"], at(p, "image_url"), out);
+    }
+    if (o["duration"] !== undefined) {
+      schemaDuration(o["duration"], at(p, "duration"), out);
+    }
+    if (o["negative_prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length > 500 && chars(v) > 500) {
+            add(out, p, "maxLength", `must be at most 500 characters (got ${chars(v)})`);
+          }
+      })(o["negative_prompt"], at(p, "negative_prompt"));
+    }
+    if (o["cfg_scale"] !== undefined) {
+      schemaCfgScale(o["cfg_scale"], at(p, "cfg_scale"), out);
+    }
+}
+
+function schemaKlingV21StandardRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling/v2-1-standard"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling/v2-1-standard\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKlingV21StandardInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKlingV21MasterImageToVideoRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling/v2-1-master-image-to-video"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling/v2-1-master-image-to-video\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKlingV21StandardInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKlingV21MasterTextToVideoInput(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["prompt"] === undefined) {
+      add(out, at(p, "prompt"), "required", "is required");
+    }
+    if (o["prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length < 2 && chars(v) < 1) {
+            add(out, p, "minLength", "must not be empty");
+          }
+          if (v.length > 5000 && chars(v) > 5000) {
+            add(out, p, "maxLength", `must be at most 5000 characters (got ${chars(v)})`);
+          }
+      })(o["prompt"], at(p, "prompt"));
+    }
+    if (o["aspect_ratio"] !== undefined) {
+      schemaAspectRatio(o["aspect_ratio"], at(p, "aspect_ratio"), out);
+    }
+    if (o["duration"] !== undefined) {
+      schemaDuration(o["duration"], at(p, "duration"), out);
+    }
+    if (o["negative_prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length > 500 && chars(v) > 500) {
+            add(out, p, "maxLength", `must be at most 500 characters (got ${chars(v)})`);
+          }
+      })(o["negative_prompt"], at(p, "negative_prompt"));
+    }
+    if (o["cfg_scale"] !== undefined) {
+      schemaCfgScale(o["cfg_scale"], at(p, "cfg_scale"), out);
+    }
+}
+
+function schemaKlingV21MasterTextToVideoRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling/v2-1-master-text-to-video"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling/v2-1-master-text-to-video\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKlingV21MasterTextToVideoInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKlingV25TurboImageToVideoProInput(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["prompt"] === undefined) {
+      add(out, at(p, "prompt"), "required", "is required");
+    }
+    if (o["image_url"] === undefined) {
+      add(out, at(p, "image_url"), "required", "is required");
+    }
+    if (o["prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length < 2 && chars(v) < 1) {
+            add(out, p, "minLength", "must not be empty");
+          }
+          if (v.length > 2500 && chars(v) > 2500) {
+            add(out, p, "maxLength", `must be at most 2500 characters (got ${chars(v)})`);
+          }
+      })(o["prompt"], at(p, "prompt"));
+    }
+    if (o["image_url"] !== undefined) {
+      schemaHttpUrl(o["image_url"], at(p, "image_url"), out);
+    }
+    if (o["tail_image_url"] !== undefined) {
+      schemaOptionalImageUrl(o["tail_image_url"], at(p, "tail_image_url"), out);
+    }
+    if (o["duration"] !== undefined) {
+      schemaDuration(o["duration"], at(p, "duration"), out);
+    }
+    if (o["negative_prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length > 2496 && chars(v) > 2496) {
+            add(out, p, "maxLength", `must be at most 2496 characters (got ${chars(v)})`);
+          }
+      })(o["negative_prompt"], at(p, "negative_prompt"));
+    }
+    if (o["cfg_scale"] !== undefined) {
+      schemaCfgScale(o["cfg_scale"], at(p, "cfg_scale"), out);
+    }
+}
+
+function schemaKlingV25TurboImageToVideoProRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling/v2-5-turbo-image-to-video-pro"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling/v2-5-turbo-image-to-video-pro\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKlingV25TurboImageToVideoProInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKlingV25TurboTextToVideoProInput(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["prompt"] === undefined) {
+      add(out, at(p, "prompt"), "required", "is required");
+    }
+    if (o["prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length < 2 && chars(v) < 1) {
+            add(out, p, "minLength", "must not be empty");
+          }
+          if (v.length > 2500 && chars(v) > 2500) {
+            add(out, p, "maxLength", `must be at most 2500 characters (got ${chars(v)})`);
+          }
+      })(o["prompt"], at(p, "prompt"));
+    }
+    if (o["aspect_ratio"] !== undefined) {
+      schemaAspectRatio(o["aspect_ratio"], at(p, "aspect_ratio"), out);
+    }
+    if (o["duration"] !== undefined) {
+      schemaDuration(o["duration"], at(p, "duration"), out);
+    }
+    if (o["negative_prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length > 2500 && chars(v) > 2500) {
+            add(out, p, "maxLength", `must be at most 2500 characters (got ${chars(v)})`);
+          }
+      })(o["negative_prompt"], at(p, "negative_prompt"));
+    }
+    if (o["cfg_scale"] !== undefined) {
+      schemaCfgScale(o["cfg_scale"], at(p, "cfg_scale"), out);
+    }
+}
+
+function schemaKlingV25TurboTextToVideoProRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling/v2-5-turbo-text-to-video-pro"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling/v2-5-turbo-text-to-video-pro\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKlingV25TurboTextToVideoProInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKling26TextToVideoInput(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["prompt"] === undefined) {
+      add(out, at(p, "prompt"), "required", "is required");
+    }
+    if (o["sound"] === undefined) {
+      add(out, at(p, "sound"), "required", "is required");
+    }
+    if (o["aspect_ratio"] === undefined) {
+      add(out, at(p, "aspect_ratio"), "required", "is required");
+    }
+    if (o["duration"] === undefined) {
+      add(out, at(p, "duration"), "required", "is required");
+    }
+    if (o["prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length < 2 && chars(v) < 1) {
+            add(out, p, "minLength", "must not be empty");
+          }
+          if (v.length > 1000 && chars(v) > 1000) {
+            add(out, p, "maxLength", `must be at most 1000 characters (got ${chars(v)})`);
+          }
+      })(o["prompt"], at(p, "prompt"));
+    }
+    if (o["sound"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'boolean')) {
+          add(out, p, "type", "must be a boolean");
+          return;
+        }
+      })(o["sound"], at(p, "sound"));
+    }
+    if (o["aspect_ratio"] !== undefined) {
+      schemaAspectRatio(o["aspect_ratio"], at(p, "aspect_ratio"), out);
+    }
+    if (o["duration"] !== undefined) {
+      schemaDuration(o["duration"], at(p, "duration"), out);
+    }
+}
+
+function schemaKling26TextToVideoRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling-2.6/text-to-video"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling-2.6/text-to-video\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKling26TextToVideoInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKling26ImageToVideoInput(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["prompt"] === undefined) {
+      add(out, at(p, "prompt"), "required", "is required");
+    }
+    if (o["image_urls"] === undefined) {
+      add(out, at(p, "image_urls"), "required", "is required");
+    }
+    if (o["sound"] === undefined) {
+      add(out, at(p, "sound"), "required", "is required");
+    }
+    if (o["duration"] === undefined) {
+      add(out, at(p, "duration"), "required", "is required");
+    }
+    if (o["prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length < 2 && chars(v) < 1) {
+            add(out, p, "minLength", "must not be empty");
+          }
+          if (v.length > 1000 && chars(v) > 1000) {
+            add(out, p, "maxLength", `must be at most 1000 characters (got ${chars(v)})`);
+          }
+      })(o["prompt"], at(p, "prompt"));
+    }
+    if (o["image_urls"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(Array.isArray(v))) {
+          add(out, p, "type", "must be an array");
+          return;
+        }
+        if (v.length < 1) {
+            add(out, p, "minItems", "must have at least 1 item(s)");
+          }
+          if (v.length > 1) {
+            add(out, p, "maxItems", "must have at most 1 item(s)");
+          }
+          v.forEach((item, index) => {
+            schemaHttpUrl(item, `${p}[${index}]`, out);
+          });
+      })(o["image_urls"], at(p, "image_urls"));
+    }
+    if (o["sound"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'boolean')) {
+          add(out, p, "type", "must be a boolean");
+          return;
+        }
+      })(o["sound"], at(p, "sound"));
+    }
+    if (o["duration"] !== undefined) {
+      schemaDuration(o["duration"], at(p, "duration"), out);
+    }
+}
+
+function schemaKling26ImageToVideoRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling-2.6/image-to-video"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling-2.6/image-to-video\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKling26ImageToVideoInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKling26MotionControlInput(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["input_urls"] === undefined) {
+      add(out, at(p, "input_urls"), "required", "is required");
+    }
+    if (o["video_urls"] === undefined) {
+      add(out, at(p, "video_urls"), "required", "is required");
+    }
+    if (o["character_orientation"] === undefined) {
+      add(out, at(p, "character_orientation"), "required", "is required");
+    }
+    if (o["mode"] === undefined) {
+      add(out, at(p, "mode"), "required", "is required");
+    }
+    if (o["prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length > 2500 && chars(v) > 2500) {
+            add(out, p, "maxLength", `must be at most 2500 characters (got ${chars(v)})`);
+          }
+      })(o["prompt"], at(p, "prompt"));
+    }
+    if (o["input_urls"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(Array.isArray(v))) {
+          add(out, p, "type", "must be an array");
+          return;
+        }
+        if (v.length < 1) {
+            add(out, p, "minItems", "must have at least 1 item(s)");
+          }
+          if (v.length > 1) {
+            add(out, p, "maxItems", "must have at most 1 item(s)");
+          }
+          v.forEach((item, index) => {
+            schemaHttpUrl(item, `${p}[${index}]`, out);
+          });
+      })(o["input_urls"], at(p, "input_urls"));
+    }
+    if (o["video_urls"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(Array.isArray(v))) {
+          add(out, p, "type", "must be an array");
+          return;
+        }
+        if (v.length < 1) {
+            add(out, p, "minItems", "must have at least 1 item(s)");
+          }
+          if (v.length > 1) {
+            add(out, p, "maxItems", "must have at most 1 item(s)");
+          }
+          v.forEach((item, index) => {
+            schemaHttpUrl(item, `${p}[${index}]`, out);
+          });
+      })(o["video_urls"], at(p, "video_urls"));
+    }
+    if (o["character_orientation"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["image","video"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"image\", \"video\"");
+          return;
+        }
+      })(o["character_orientation"], at(p, "character_orientation"));
+    }
+    if (o["mode"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["720p","1080p"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"720p\", \"1080p\"");
+          return;
+        }
+      })(o["mode"], at(p, "mode"));
+    }
+}
+
+function schemaKling26MotionControlRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling-2.6/motion-control"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling-2.6/motion-control\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKling26MotionControlInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKling30VideoInput(v: unknown, p: string, out: Issue[]): void {
+  {
+    const found: Issue[] = [];
+    ((out: Issue[]) => {
+      ((v: unknown, p: string) => {
+        if (is(v, 'object')) {
+          const o = v as Record<string, unknown>;
+          if (o["multi_shots"] === undefined) {
+            add(out, at(p, "multi_shots"), "required", "is required");
+          }
+          if (o["multi_shots"] !== undefined) {
+            ((v: unknown, p: string) => {
+              if (v !== true) {
+                add(out, p, "const", "must be true");
+              }
+            })(o["multi_shots"], at(p, "multi_shots"));
+          }
+        }
+      })(v, p);
+    })(found);
+    if (found.length === 0) {
+      ((v: unknown, p: string) => {
+        if (is(v, 'object')) {
+          const o = v as Record<string, unknown>;
+          if (o["multi_prompt"] === undefined) {
+            add(out, at(p, "multi_prompt"), "required", "is required");
+          }
+          if (o["multi_prompt"] !== undefined) {
+            ((v: unknown, p: string) => {
+              if (Array.isArray(v)) {
+                if (v.length < 1) {
+                  add(out, p, "minItems", "must have at least 1 item(s)");
+                }
+              }
+            })(o["multi_prompt"], at(p, "multi_prompt"));
+          }
+        }
+      })(v, p);
+    }
+  }
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["prompt"] === undefined) {
+      add(out, at(p, "prompt"), "required", "is required");
+    }
+    if (o["sound"] === undefined) {
+      add(out, at(p, "sound"), "required", "is required");
+    }
+    if (o["duration"] === undefined) {
+      add(out, at(p, "duration"), "required", "is required");
+    }
+    if (o["aspect_ratio"] === undefined) {
+      add(out, at(p, "aspect_ratio"), "required", "is required");
+    }
+    if (o["mode"] === undefined) {
+      add(out, at(p, "mode"), "required", "is required");
+    }
+    if (o["prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length < 2 && chars(v) < 1) {
+            add(out, p, "minLength", "must not be empty");
+          }
+      })(o["prompt"], at(p, "prompt"));
+    }
+    if (o["image_urls"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(Array.isArray(v))) {
+          add(out, p, "type", "must be an array");
+          return;
+        }
+        if (v.length > 2) {
+            add(out, p, "maxItems", "must have at most 2 item(s)");
+          }
+          v.forEach((item, index) => {
+            schemaHttpUrl(item, `${p}[${index}]`, out);
+          });
+      })(o["image_urls"], at(p, "image_urls"));
+    }
+    if (o["sound"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'boolean')) {
+          add(out, p, "type", "must be a boolean");
+          return;
+        }
+      })(o["sound"], at(p, "sound"));
+    }
+    if (o["duration"] !== undefined) {
+      schemaDurationSeconds3To15(o["duration"], at(p, "duration"), out);
+    }
+    if (o["aspect_ratio"] !== undefined) {
+      schemaAspectRatio(o["aspect_ratio"], at(p, "aspect_ratio"), out);
+    }
+    if (o["mode"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["std","pro","4K"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"std\", \"pro\", \"4K\"");
+          return;
+        }
+      })(o["mode"], at(p, "mode"));
+    }
+    if (o["multi_shots"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'boolean')) {
+          add(out, p, "type", "must be a boolean");
+          return;
+        }
+      })(o["multi_shots"], at(p, "multi_shots"));
+    }
+    if (o["multi_prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(Array.isArray(v))) {
+          add(out, p, "type", "must be an array");
+          return;
+        }
+        if (v.length > 5) {
+            add(out, p, "maxItems", "must have at most 5 item(s)");
+          }
+          v.forEach((item, index) => {
+            schemaKlingShot(item, `${p}[${index}]`, out);
+          });
+      })(o["multi_prompt"], at(p, "multi_prompt"));
+    }
+    if (o["kling_elements"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(Array.isArray(v))) {
+          add(out, p, "type", "must be an array");
+          return;
+        }
+        if (v.length > 3) {
+            add(out, p, "maxItems", "must have at most 3 item(s)");
+          }
+          v.forEach((item, index) => {
+            schemaKlingElement(item, `${p}[${index}]`, out);
+          });
+      })(o["kling_elements"], at(p, "kling_elements"));
+    }
+}
+
+function schemaKling30VideoRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling-3.0/video"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling-3.0/video\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKling30VideoInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKling30MotionControlInput(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["input_urls"] === undefined) {
+      add(out, at(p, "input_urls"), "required", "is required");
+    }
+    if (o["video_urls"] === undefined) {
+      add(out, at(p, "video_urls"), "required", "is required");
+    }
+    if (o["prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length > 2500 && chars(v) > 2500) {
+            add(out, p, "maxLength", `must be at most 2500 characters (got ${chars(v)})`);
+          }
+      })(o["prompt"], at(p, "prompt"));
+    }
+    if (o["input_urls"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(Array.isArray(v))) {
+          add(out, p, "type", "must be an array");
+          return;
+        }
+        if (v.length < 1) {
+            add(out, p, "minItems", "must have at least 1 item(s)");
+          }
+          if (v.length > 1) {
+            add(out, p, "maxItems", "must have at most 1 item(s)");
+          }
+          v.forEach((item, index) => {
+            schemaHttpUrl(item, `${p}[${index}]`, out);
+          });
+      })(o["input_urls"], at(p, "input_urls"));
+    }
+    if (o["video_urls"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(Array.isArray(v))) {
+          add(out, p, "type", "must be an array");
+          return;
+        }
+        if (v.length < 1) {
+            add(out, p, "minItems", "must have at least 1 item(s)");
+          }
+          if (v.length > 1) {
+            add(out, p, "maxItems", "must have at most 1 item(s)");
+          }
+          v.forEach((item, index) => {
+            schemaHttpUrl(item, `${p}[${index}]`, out);
+          });
+      })(o["video_urls"], at(p, "video_urls"));
+    }
+    if (o["mode"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["720p","1080p"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"720p\", \"1080p\"");
+          return;
+        }
+      })(o["mode"], at(p, "mode"));
+    }
+    if (o["character_orientation"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["image","video"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"image\", \"video\"");
+          return;
+        }
+      })(o["character_orientation"], at(p, "character_orientation"));
+    }
+    if (o["background_source"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["input_video","input_image"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"input_video\", \"input_image\"");
+          return;
+        }
+      })(o["background_source"], at(p, "background_source"));
+    }
+}
+
+function schemaKling30MotionControlRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling-3.0/motion-control"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling-3.0/motion-control\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKling30MotionControlInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKling30OmniTextToVideoInput(v: unknown, p: string, out: Issue[]): void {
+  schemaOmniMultiShotRule(v, p, out);
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["prompt"] === undefined) {
+      add(out, at(p, "prompt"), "required", "is required");
+    }
+    if (o["prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length < 2 && chars(v) < 1) {
+            add(out, p, "minLength", "must not be empty");
+          }
+          if (v.length > 3072 && chars(v) > 3072) {
+            add(out, p, "maxLength", `must be at most 3072 characters (got ${chars(v)})`);
+          }
+          if (false) {
+            add(out, p, "format", "must be a valid undefined");
+          } else if (!PATTERN_2.test(v)) {
+            add(out, p, "pattern", "must match \\S");
+          }
+      })(o["prompt"], at(p, "prompt"));
+    }
+    if (o["aspect_ratio"] !== undefined) {
+      schemaAspectRatio(o["aspect_ratio"], at(p, "aspect_ratio"), out);
+    }
+    if (o["audio"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'boolean')) {
+          add(out, p, "type", "must be a boolean");
+          return;
+        }
+      })(o["audio"], at(p, "audio"));
+    }
+    if (o["customize_multi_shots"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'boolean')) {
+          add(out, p, "type", "must be a boolean");
+          return;
+        }
+      })(o["customize_multi_shots"], at(p, "customize_multi_shots"));
+    }
+    if (o["prefer_multi_shots"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'boolean')) {
+          add(out, p, "type", "must be a boolean");
+          return;
+        }
+      })(o["prefer_multi_shots"], at(p, "prefer_multi_shots"));
+    }
+    if (o["duration"] !== undefined) {
+      schemaOmniDuration(o["duration"], at(p, "duration"), out);
+    }
+    if (o["multi_prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(Array.isArray(v))) {
+          add(out, p, "type", "must be an array");
+          return;
+        }
+        if (v.length > 6) {
+            add(out, p, "maxItems", "must have at most 6 item(s)");
+          }
+          v.forEach((item, index) => {
+            schemaOmniShot(item, `${p}[${index}]`, out);
+          });
+      })(o["multi_prompt"], at(p, "multi_prompt"));
+    }
+    if (o["elements"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(Array.isArray(v))) {
+          add(out, p, "type", "must be an array");
+          return;
+        }
+        if (v.length > 7) {
+            add(out, p, "maxItems", "must have at most 7 item(s)");
+          }
+          v.forEach((item, index) => {
+            schemaOmniElement(item, `${p}[${index}]`, out);
+          });
+      })(o["elements"], at(p, "elements"));
+    }
+    if (o["resolution"] !== undefined) {
+      schemaOmniResolution(o["resolution"], at(p, "resolution"), out);
+    }
+}
+
+function schemaKling30OmniTextToVideoRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling-3.0-omni/text-to-video"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling-3.0-omni/text-to-video\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKling30OmniTextToVideoInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKling30OmniImageToVideoInput(v: unknown, p: string, out: Issue[]): void {
+  {
+    const alternatives: Issue[][] = [];
+    if (true) {
+      const found: Issue[] = [];
+      alternatives.push(found);
+      ((out: Issue[]) => {
+        ((v: unknown, p: string) => {
+          schemaOmniMultiShotRule(v, p, out);
+          if (!(is(v, "object"))) {
+            add(out, p, "type", "must be an object");
+            return;
+          }
+          const o = v as Record<string, unknown>;
+            if (o["image_urls"] === undefined) {
+              add(out, at(p, "image_urls"), "required", "is required");
+            }
+            if (o["prompt"] === undefined) {
+              add(out, at(p, "prompt"), "required", "is required");
+            }
+            if (o["image_urls"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length < 1) {
+                    add(out, p, "minItems", "must have at least 1 item(s)");
+                  }
+                  if (v.length > 1) {
+                    add(out, p, "maxItems", "must have at most 1 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniFileUrl(item, `${p}[${index}]`, out);
+                  });
+              })(o["image_urls"], at(p, "image_urls"));
+            }
+            if (o["prompt"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'string')) {
+                  add(out, p, "type", "must be a string");
+                  return;
+                }
+                if (v.length > 3072 && chars(v) > 3072) {
+                    add(out, p, "maxLength", `must be at most 3072 characters (got ${chars(v)})`);
+                  }
+                  if (false) {
+                    add(out, p, "format", "must be a valid undefined");
+                  } else if (!PATTERN_2.test(v)) {
+                    add(out, p, "pattern", "must match \\S");
+                  }
+              })(o["prompt"], at(p, "prompt"));
+            }
+            if (o["aspect_ratio"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!["16:9","9:16","1:1","auto"].includes(v as never)) {
+                  add(out, p, "enum", "must be one of \"16:9\", \"9:16\", \"1:1\", \"auto\"");
+                  return;
+                }
+              })(o["aspect_ratio"], at(p, "aspect_ratio"));
+            }
+            if (o["audio"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'boolean')) {
+                  add(out, p, "type", "must be a boolean");
+                  return;
+                }
+              })(o["audio"], at(p, "audio"));
+            }
+            if (o["customize_multi_shots"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'boolean')) {
+                  add(out, p, "type", "must be a boolean");
+                  return;
+                }
+              })(o["customize_multi_shots"], at(p, "customize_multi_shots"));
+            }
+            if (o["prefer_multi_shots"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'boolean')) {
+                  add(out, p, "type", "must be a boolean");
+                  return;
+                }
+              })(o["prefer_multi_shots"], at(p, "prefer_multi_shots"));
+            }
+            if (o["duration"] !== undefined) {
+              schemaOmniDuration(o["duration"], at(p, "duration"), out);
+            }
+            if (o["multi_prompt"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length < 1) {
+                    add(out, p, "minItems", "must have at least 1 item(s)");
+                  }
+                  if (v.length > 6) {
+                    add(out, p, "maxItems", "must have at most 6 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniShot(item, `${p}[${index}]`, out);
+                  });
+              })(o["multi_prompt"], at(p, "multi_prompt"));
+            }
+            if (o["elements"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length > 3) {
+                    add(out, p, "maxItems", "must have at most 3 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniElement(item, `${p}[${index}]`, out);
+                  });
+              })(o["elements"], at(p, "elements"));
+            }
+            if (o["resolution"] !== undefined) {
+              schemaOmniResolution(o["resolution"], at(p, "resolution"), out);
+            }
+            for (const key of Object.keys(o)) {
+              if (!["image_urls","prompt","aspect_ratio","audio","customize_multi_shots","prefer_multi_shots","duration","multi_prompt","elements","resolution"].includes(key)) {
+                add(out, at(p, key), "additionalProperties", "is not allowed");
+              }
+            }
+        })(v, p);
+      })(found);
+    }
+    if (true) {
+      const found: Issue[] = [];
+      alternatives.push(found);
+      ((out: Issue[]) => {
+        ((v: unknown, p: string) => {
+          schemaOmniMultiShotRule(v, p, out);
+          if (!(is(v, "object"))) {
+            add(out, p, "type", "must be an object");
+            return;
+          }
+          const o = v as Record<string, unknown>;
+            if (o["image_urls"] === undefined) {
+              add(out, at(p, "image_urls"), "required", "is required");
+            }
+            if (o["prompt"] === undefined) {
+              add(out, at(p, "prompt"), "required", "is required");
+            }
+            if (o["image_urls"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length < 2) {
+                    add(out, p, "minItems", "must have at least 2 item(s)");
+                  }
+                  if (v.length > 2) {
+                    add(out, p, "maxItems", "must have at most 2 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniFileUrl(item, `${p}[${index}]`, out);
+                  });
+              })(o["image_urls"], at(p, "image_urls"));
+            }
+            if (o["prompt"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'string')) {
+                  add(out, p, "type", "must be a string");
+                  return;
+                }
+                if (v.length > 3072 && chars(v) > 3072) {
+                    add(out, p, "maxLength", `must be at most 3072 characters (got ${chars(v)})`);
+                  }
+                  if (false) {
+                    add(out, p, "format", "must be a valid undefined");
+                  } else if (!PATTERN_2.test(v)) {
+                    add(out, p, "pattern", "must match \\S");
+                  }
+              })(o["prompt"], at(p, "prompt"));
+            }
+            if (o["aspect_ratio"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!["16:9","9:16","1:1","auto"].includes(v as never)) {
+                  add(out, p, "enum", "must be one of \"16:9\", \"9:16\", \"1:1\", \"auto\"");
+                  return;
+                }
+              })(o["aspect_ratio"], at(p, "aspect_ratio"));
+            }
+            if (o["audio"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'boolean')) {
+                  add(out, p, "type", "must be a boolean");
+                  return;
+                }
+              })(o["audio"], at(p, "audio"));
+            }
+            if (o["customize_multi_shots"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'boolean')) {
+                  add(out, p, "type", "must be a boolean");
+                  return;
+                }
+              })(o["customize_multi_shots"], at(p, "customize_multi_shots"));
+            }
+            if (o["prefer_multi_shots"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'boolean')) {
+                  add(out, p, "type", "must be a boolean");
+                  return;
+                }
+              })(o["prefer_multi_shots"], at(p, "prefer_multi_shots"));
+            }
+            if (o["duration"] !== undefined) {
+              schemaOmniDuration(o["duration"], at(p, "duration"), out);
+            }
+            if (o["multi_prompt"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length < 1) {
+                    add(out, p, "minItems", "must have at least 1 item(s)");
+                  }
+                  if (v.length > 6) {
+                    add(out, p, "maxItems", "must have at most 6 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniShot(item, `${p}[${index}]`, out);
+                  });
+              })(o["multi_prompt"], at(p, "multi_prompt"));
+            }
+            if (o["elements"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length > 3) {
+                    add(out, p, "maxItems", "must have at most 3 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniElement(item, `${p}[${index}]`, out);
+                  });
+              })(o["elements"], at(p, "elements"));
+            }
+            if (o["resolution"] !== undefined) {
+              schemaOmniResolution(o["resolution"], at(p, "resolution"), out);
+            }
+            for (const key of Object.keys(o)) {
+              if (!["image_urls","prompt","aspect_ratio","audio","customize_multi_shots","prefer_multi_shots","duration","multi_prompt","elements","resolution"].includes(key)) {
+                add(out, at(p, key), "additionalProperties", "is not allowed");
+              }
+            }
+        })(v, p);
+      })(found);
+    }
+    pickOne(alternatives, p, out);
+  }
+}
+
+function schemaKling30OmniImageToVideoRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling-3.0-omni/image-to-video"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling-3.0-omni/image-to-video\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKling30OmniImageToVideoInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKling30OmniReferenceToVideoInput(v: unknown, p: string, out: Issue[]): void {
+  {
+    const alternatives: Issue[][] = [];
+    if (true) {
+      const found: Issue[] = [];
+      alternatives.push(found);
+      ((out: Issue[]) => {
+        ((v: unknown, p: string) => {
+          schemaOmniMultiShotRule(v, p, out);
+          if (!(is(v, "object"))) {
+            add(out, p, "type", "must be an object");
+            return;
+          }
+          const o = v as Record<string, unknown>;
+            if (o["image_urls"] === undefined) {
+              add(out, at(p, "image_urls"), "required", "is required");
+            }
+            if (o["prompt"] === undefined) {
+              add(out, at(p, "prompt"), "required", "is required");
+            }
+            if (o["image_urls"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length > 7) {
+                    add(out, p, "maxItems", "must have at most 7 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniFileUrl(item, `${p}[${index}]`, out);
+                  });
+              })(o["image_urls"], at(p, "image_urls"));
+            }
+            if (o["prompt"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'string')) {
+                  add(out, p, "type", "must be a string");
+                  return;
+                }
+                if (v.length < 2 && chars(v) < 1) {
+                    add(out, p, "minLength", "must not be empty");
+                  }
+                  if (v.length > 3072 && chars(v) > 3072) {
+                    add(out, p, "maxLength", `must be at most 3072 characters (got ${chars(v)})`);
+                  }
+              })(o["prompt"], at(p, "prompt"));
+            }
+            if (o["aspect_ratio"] !== undefined) {
+              schemaAspectRatio(o["aspect_ratio"], at(p, "aspect_ratio"), out);
+            }
+            if (o["audio"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'boolean')) {
+                  add(out, p, "type", "must be a boolean");
+                  return;
+                }
+              })(o["audio"], at(p, "audio"));
+            }
+            if (o["customize_multi_shots"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'boolean')) {
+                  add(out, p, "type", "must be a boolean");
+                  return;
+                }
+              })(o["customize_multi_shots"], at(p, "customize_multi_shots"));
+            }
+            if (o["prefer_multi_shots"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'boolean')) {
+                  add(out, p, "type", "must be a boolean");
+                  return;
+                }
+              })(o["prefer_multi_shots"], at(p, "prefer_multi_shots"));
+            }
+            if (o["duration"] !== undefined) {
+              schemaOmniDuration(o["duration"], at(p, "duration"), out);
+            }
+            if (o["multi_prompt"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length < 1) {
+                    add(out, p, "minItems", "must have at least 1 item(s)");
+                  }
+                  if (v.length > 6) {
+                    add(out, p, "maxItems", "must have at most 6 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniShot(item, `${p}[${index}]`, out);
+                  });
+              })(o["multi_prompt"], at(p, "multi_prompt"));
+            }
+            if (o["elements"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length > 7) {
+                    add(out, p, "maxItems", "must have at most 7 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniElement(item, `${p}[${index}]`, out);
+                  });
+              })(o["elements"], at(p, "elements"));
+            }
+            if (o["resolution"] !== undefined) {
+              schemaOmniResolution(o["resolution"], at(p, "resolution"), out);
+            }
+            for (const key of Object.keys(o)) {
+              if (!["image_urls","prompt","aspect_ratio","audio","customize_multi_shots","prefer_multi_shots","duration","multi_prompt","elements","resolution"].includes(key)) {
+                add(out, at(p, key), "additionalProperties", "is not allowed");
+              }
+            }
+        })(v, p);
+      })(found);
+    }
+    if (true) {
+      const found: Issue[] = [];
+      alternatives.push(found);
+      ((out: Issue[]) => {
+        ((v: unknown, p: string) => {
+          if (!(is(v, "object"))) {
+            add(out, p, "type", "must be an object");
+            return;
+          }
+          const o = v as Record<string, unknown>;
+            if (o["aspect_ratio"] === undefined) {
+              add(out, at(p, "aspect_ratio"), "required", "is required");
+            }
+            if (o["audio"] === undefined) {
+              add(out, at(p, "audio"), "required", "is required");
+            }
+            if (o["prompt"] === undefined) {
+              add(out, at(p, "prompt"), "required", "is required");
+            }
+            if (o["video_urls"] === undefined) {
+              add(out, at(p, "video_urls"), "required", "is required");
+            }
+            if (o["aspect_ratio"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!["auto"].includes(v as never)) {
+                  add(out, p, "enum", "must be one of \"auto\"");
+                  return;
+                }
+              })(o["aspect_ratio"], at(p, "aspect_ratio"));
+            }
+            if (o["audio"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'boolean')) {
+                  add(out, p, "type", "must be a boolean");
+                  return;
+                }
+                if (v !== false) {
+                  add(out, p, "const", "must be false");
+                }
+              })(o["audio"], at(p, "audio"));
+            }
+            if (o["prompt"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'string')) {
+                  add(out, p, "type", "must be a string");
+                  return;
+                }
+                if (v.length < 2 && chars(v) < 1) {
+                    add(out, p, "minLength", "must not be empty");
+                  }
+                  if (v.length > 3072 && chars(v) > 3072) {
+                    add(out, p, "maxLength", `must be at most 3072 characters (got ${chars(v)})`);
+                  }
+              })(o["prompt"], at(p, "prompt"));
+            }
+            if (o["elements"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length > 4) {
+                    add(out, p, "maxItems", "must have at most 4 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniElement(item, `${p}[${index}]`, out);
+                  });
+              })(o["elements"], at(p, "elements"));
+            }
+            if (o["resolution"] !== undefined) {
+              schemaOmniResolution(o["resolution"], at(p, "resolution"), out);
+            }
+            if (o["video_urls"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length < 1) {
+                    add(out, p, "minItems", "must have at least 1 item(s)");
+                  }
+                  if (v.length > 1) {
+                    add(out, p, "maxItems", "must have at most 1 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniFileUrl(item, `${p}[${index}]`, out);
+                  });
+              })(o["video_urls"], at(p, "video_urls"));
+            }
+            for (const key of Object.keys(o)) {
+              if (!["aspect_ratio","audio","prompt","elements","resolution","video_urls"].includes(key)) {
+                add(out, at(p, key), "additionalProperties", "is not allowed");
+              }
+            }
+        })(v, p);
+      })(found);
+    }
+    if (true) {
+      const found: Issue[] = [];
+      alternatives.push(found);
+      ((out: Issue[]) => {
+        ((v: unknown, p: string) => {
+          if (!(is(v, "object"))) {
+            add(out, p, "type", "must be an object");
+            return;
+          }
+          const o = v as Record<string, unknown>;
+            if (o["audio"] === undefined) {
+              add(out, at(p, "audio"), "required", "is required");
+            }
+            if (o["image_urls"] === undefined) {
+              add(out, at(p, "image_urls"), "required", "is required");
+            }
+            if (o["prompt"] === undefined) {
+              add(out, at(p, "prompt"), "required", "is required");
+            }
+            if (o["video_urls"] === undefined) {
+              add(out, at(p, "video_urls"), "required", "is required");
+            }
+            if (o["aspect_ratio"] !== undefined) {
+              schemaAspectRatio(o["aspect_ratio"], at(p, "aspect_ratio"), out);
+            }
+            if (o["audio"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'boolean')) {
+                  add(out, p, "type", "must be a boolean");
+                  return;
+                }
+                if (v !== false) {
+                  add(out, p, "const", "must be false");
+                }
+              })(o["audio"], at(p, "audio"));
+            }
+            if (o["duration"] !== undefined) {
+              schemaOmniDuration(o["duration"], at(p, "duration"), out);
+            }
+            if (o["image_urls"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length > 4) {
+                    add(out, p, "maxItems", "must have at most 4 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniFileUrl(item, `${p}[${index}]`, out);
+                  });
+              })(o["image_urls"], at(p, "image_urls"));
+            }
+            if (o["prompt"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'string')) {
+                  add(out, p, "type", "must be a string");
+                  return;
+                }
+                if (v.length < 2 && chars(v) < 1) {
+                    add(out, p, "minLength", "must not be empty");
+                  }
+                  if (v.length > 3072 && chars(v) > 3072) {
+                    add(out, p, "maxLength", `must be at most 3072 characters (got ${chars(v)})`);
+                  }
+              })(o["prompt"], at(p, "prompt"));
+            }
+            if (o["resolution"] !== undefined) {
+              schemaOmniResolution(o["resolution"], at(p, "resolution"), out);
+            }
+            if (o["video_urls"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length < 1) {
+                    add(out, p, "minItems", "must have at least 1 item(s)");
+                  }
+                  if (v.length > 1) {
+                    add(out, p, "maxItems", "must have at most 1 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniFileUrl(item, `${p}[${index}]`, out);
+                  });
+              })(o["video_urls"], at(p, "video_urls"));
+            }
+            if (o["elements"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length > 0) {
+                    add(out, p, "maxItems", "must have at most 0 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniElement(item, `${p}[${index}]`, out);
+                  });
+              })(o["elements"], at(p, "elements"));
+            }
+            for (const key of Object.keys(o)) {
+              if (!["aspect_ratio","audio","duration","image_urls","prompt","resolution","video_urls","elements"].includes(key)) {
+                add(out, at(p, key), "additionalProperties", "is not allowed");
+              }
+            }
+        })(v, p);
+      })(found);
+    }
+    pickOne(alternatives, p, out);
+  }
+}
+
+function schemaKling30OmniReferenceToVideoRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling-3.0-omni/reference-to-video"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling-3.0-omni/reference-to-video\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKling30OmniReferenceToVideoInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKling30OmniTransformationInput(v: unknown, p: string, out: Issue[]): void {
+  {
+    const alternatives: Issue[][] = [];
+    if (true) {
+      const found: Issue[] = [];
+      alternatives.push(found);
+      ((out: Issue[]) => {
+        ((v: unknown, p: string) => {
+          if (!(is(v, "object"))) {
+            add(out, p, "type", "must be an object");
+            return;
+          }
+          const o = v as Record<string, unknown>;
+            if (o["prompt"] === undefined) {
+              add(out, at(p, "prompt"), "required", "is required");
+            }
+            if (o["video_urls"] === undefined) {
+              add(out, at(p, "video_urls"), "required", "is required");
+            }
+            if (o["aspect_ratio"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!["auto"].includes(v as never)) {
+                  add(out, p, "enum", "must be one of \"auto\"");
+                  return;
+                }
+              })(o["aspect_ratio"], at(p, "aspect_ratio"));
+            }
+            if (o["audio"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'boolean')) {
+                  add(out, p, "type", "must be a boolean");
+                  return;
+                }
+              })(o["audio"], at(p, "audio"));
+            }
+            if (o["elements"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length > 7) {
+                    add(out, p, "maxItems", "must have at most 7 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniElement(item, `${p}[${index}]`, out);
+                  });
+              })(o["elements"], at(p, "elements"));
+            }
+            if (o["prompt"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'string')) {
+                  add(out, p, "type", "must be a string");
+                  return;
+                }
+                if (v.length < 2 && chars(v) < 1) {
+                    add(out, p, "minLength", "must not be empty");
+                  }
+                  if (v.length > 3072 && chars(v) > 3072) {
+                    add(out, p, "maxLength", `must be at most 3072 characters (got ${chars(v)})`);
+                  }
+              })(o["prompt"], at(p, "prompt"));
+            }
+            if (o["resolution"] !== undefined) {
+              schemaOmniResolution(o["resolution"], at(p, "resolution"), out);
+            }
+            if (o["video_urls"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length < 1) {
+                    add(out, p, "minItems", "must have at least 1 item(s)");
+                  }
+                  if (v.length > 1) {
+                    add(out, p, "maxItems", "must have at most 1 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniFileUrl(item, `${p}[${index}]`, out);
+                  });
+              })(o["video_urls"], at(p, "video_urls"));
+            }
+            for (const key of Object.keys(o)) {
+              if (!["aspect_ratio","audio","elements","prompt","resolution","video_urls"].includes(key)) {
+                add(out, at(p, key), "additionalProperties", "is not allowed");
+              }
+            }
+        })(v, p);
+      })(found);
+    }
+    if (true) {
+      const found: Issue[] = [];
+      alternatives.push(found);
+      ((out: Issue[]) => {
+        ((v: unknown, p: string) => {
+          if (!(is(v, "object"))) {
+            add(out, p, "type", "must be an object");
+            return;
+          }
+          const o = v as Record<string, unknown>;
+            if (o["image_urls"] === undefined) {
+              add(out, at(p, "image_urls"), "required", "is required");
+            }
+            if (o["prompt"] === undefined) {
+              add(out, at(p, "prompt"), "required", "is required");
+            }
+            if (o["video_urls"] === undefined) {
+              add(out, at(p, "video_urls"), "required", "is required");
+            }
+            if (o["aspect_ratio"] !== undefined) {
+              schemaAspectRatio(o["aspect_ratio"], at(p, "aspect_ratio"), out);
+            }
+            if (o["audio"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'boolean')) {
+                  add(out, p, "type", "must be a boolean");
+                  return;
+                }
+              })(o["audio"], at(p, "audio"));
+            }
+            if (o["duration"] !== undefined) {
+              schemaDurationSeconds3To15(o["duration"], at(p, "duration"), out);
+            }
+            if (o["elements"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length > 7) {
+                    add(out, p, "maxItems", "must have at most 7 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniElement(item, `${p}[${index}]`, out);
+                  });
+              })(o["elements"], at(p, "elements"));
+            }
+            if (o["image_urls"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length > 4) {
+                    add(out, p, "maxItems", "must have at most 4 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniFileUrl(item, `${p}[${index}]`, out);
+                  });
+              })(o["image_urls"], at(p, "image_urls"));
+            }
+            if (o["prompt"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(typeof v === 'string')) {
+                  add(out, p, "type", "must be a string");
+                  return;
+                }
+                if (v.length < 2 && chars(v) < 1) {
+                    add(out, p, "minLength", "must not be empty");
+                  }
+                  if (v.length > 3072 && chars(v) > 3072) {
+                    add(out, p, "maxLength", `must be at most 3072 characters (got ${chars(v)})`);
+                  }
+              })(o["prompt"], at(p, "prompt"));
+            }
+            if (o["resolution"] !== undefined) {
+              schemaOmniResolution(o["resolution"], at(p, "resolution"), out);
+            }
+            if (o["video_urls"] !== undefined) {
+              ((v: unknown, p: string) => {
+                if (!(Array.isArray(v))) {
+                  add(out, p, "type", "must be an array");
+                  return;
+                }
+                if (v.length < 1) {
+                    add(out, p, "minItems", "must have at least 1 item(s)");
+                  }
+                  if (v.length > 1) {
+                    add(out, p, "maxItems", "must have at most 1 item(s)");
+                  }
+                  v.forEach((item, index) => {
+                    schemaOmniFileUrl(item, `${p}[${index}]`, out);
+                  });
+              })(o["video_urls"], at(p, "video_urls"));
+            }
+            for (const key of Object.keys(o)) {
+              if (!["aspect_ratio","audio","duration","elements","image_urls","prompt","resolution","video_urls"].includes(key)) {
+                add(out, at(p, key), "additionalProperties", "is not allowed");
+              }
+            }
+        })(v, p);
+      })(found);
+    }
+    pickOne(alternatives, p, out);
+  }
+}
+
+function schemaKling30OmniTransformationRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling-3.0-omni/transformation"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling-3.0-omni/transformation\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKling30OmniTransformationInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKlingV3TurboImageToVideoInput(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["prompt"] === undefined) {
+      add(out, at(p, "prompt"), "required", "is required");
+    }
+    if (o["image_urls"] === undefined) {
+      add(out, at(p, "image_urls"), "required", "is required");
+    }
+    if (o["duration"] === undefined) {
+      add(out, at(p, "duration"), "required", "is required");
+    }
+    if (o["resolution"] === undefined) {
+      add(out, at(p, "resolution"), "required", "is required");
+    }
+    if (o["prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length < 2 && chars(v) < 1) {
+            add(out, p, "minLength", "must not be empty");
+          }
+          if (v.length > 2500 && chars(v) > 2500) {
+            add(out, p, "maxLength", `must be at most 2500 characters (got ${chars(v)})`);
+          }
+      })(o["prompt"], at(p, "prompt"));
+    }
+    if (o["image_urls"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(Array.isArray(v))) {
+          add(out, p, "type", "must be an array");
+          return;
+        }
+        if (v.length < 1) {
+            add(out, p, "minItems", "must have at least 1 item(s)");
+          }
+          if (v.length > 1) {
+            add(out, p, "maxItems", "must have at most 1 item(s)");
+          }
+          v.forEach((item, index) => {
+            schemaHttpUrl(item, `${p}[${index}]`, out);
+          });
+      })(o["image_urls"], at(p, "image_urls"));
+    }
+    if (o["duration"] !== undefined) {
+      schemaDurationSeconds3To15(o["duration"], at(p, "duration"), out);
+    }
+    if (o["resolution"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["720p","1080p"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"720p\", \"1080p\"");
+          return;
+        }
+      })(o["resolution"], at(p, "resolution"));
+    }
+}
+
+function schemaKlingV3TurboImageToVideoRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling/v3-turbo-image-to-video"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling/v3-turbo-image-to-video\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKlingV3TurboImageToVideoInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKlingV3TurboTextToVideoInput(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["prompt"] === undefined) {
+      add(out, at(p, "prompt"), "required", "is required");
+    }
+    if (o["aspect_ratio"] === undefined) {
+      add(out, at(p, "aspect_ratio"), "required", "is required");
+    }
+    if (o["duration"] === undefined) {
+      add(out, at(p, "duration"), "required", "is required");
+    }
+    if (o["resolution"] === undefined) {
+      add(out, at(p, "resolution"), "required", "is required");
+    }
+    if (o["prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length < 2 && chars(v) < 1) {
+            add(out, p, "minLength", "must not be empty");
+          }
+          if (v.length > 2500 && chars(v) > 2500) {
+            add(out, p, "maxLength", `must be at most 2500 characters (got ${chars(v)})`);
+          }
+      })(o["prompt"], at(p, "prompt"));
+    }
+    if (o["aspect_ratio"] !== undefined) {
+      schemaAspectRatio(o["aspect_ratio"], at(p, "aspect_ratio"), out);
+    }
+    if (o["duration"] !== undefined) {
+      schemaDurationSeconds3To15(o["duration"], at(p, "duration"), out);
+    }
+    if (o["resolution"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["720p","1080p"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"720p\", \"1080p\"");
+          return;
+        }
+      })(o["resolution"], at(p, "resolution"));
+    }
+}
+
+function schemaKlingV3TurboTextToVideoRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling/v3-turbo-text-to-video"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling/v3-turbo-text-to-video\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKlingV3TurboTextToVideoInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKlingAiAvatarInput(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["image_url"] === undefined) {
+      add(out, at(p, "image_url"), "required", "is required");
+    }
+    if (o["audio_url"] === undefined) {
+      add(out, at(p, "audio_url"), "required", "is required");
+    }
+    if (o["prompt"] === undefined) {
+      add(out, at(p, "prompt"), "required", "is required");
+    }
+    if (o["image_url"] !== undefined) {
+      schemaHttpUrl(o["image_url"], at(p, "image_url"), out);
+    }
+    if (o["audio_url"] !== undefined) {
+      schemaHttpUrl(o["audio_url"], at(p, "audio_url"), out);
+    }
+    if (o["prompt"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!(typeof v === 'string')) {
+          add(out, p, "type", "must be a string");
+          return;
+        }
+        if (v.length > 5000 && chars(v) > 5000) {
+            add(out, p, "maxLength", `must be at most 5000 characters (got ${chars(v)})`);
+          }
+      })(o["prompt"], at(p, "prompt"));
+    }
+}
+
+function schemaKlingAiAvatarStandardRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling/ai-avatar-standard","kling/v1-avatar-standard"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling/ai-avatar-standard\", \"kling/v1-avatar-standard\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKlingAiAvatarInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaKlingAiAvatarProRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!(is(v, "object"))) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  const o = v as Record<string, unknown>;
+    if (o["model"] === undefined) {
+      add(out, at(p, "model"), "required", "is required");
+    }
+    if (o["input"] === undefined) {
+      add(out, at(p, "input"), "required", "is required");
+    }
+    if (o["model"] !== undefined) {
+      ((v: unknown, p: string) => {
+        if (!["kling/ai-avatar-pro","kling/ai-avatar-v1-pro"].includes(v as never)) {
+          add(out, p, "enum", "must be one of \"kling/ai-avatar-pro\", \"kling/ai-avatar-v1-pro\"");
+          return;
+        }
+      })(o["model"], at(p, "model"));
+    }
+    if (o["callBackUrl"] !== undefined) {
+      schemaOptionalImageUrl(o["callBackUrl"], at(p, "callBackUrl"), out);
+    }
+    if (o["input"] !== undefined) {
+      schemaKlingAiAvatarInput(o["input"], at(p, "input"), out);
+    }
+}
+
+function schemaCreateTaskRequest(v: unknown, p: string, out: Issue[]): void {
+  if (!is(v, 'object')) {
+    add(out, p, "type", "must be an object");
+    return;
+  }
+  switch ((v as Record<string, unknown>)["model"]) {
+    case "kling/v2-1-pro":
+      schemaKlingV21ProRequest(v, p, out);
+      break;
+    case "kling/v2-1-standard":
+      schemaKlingV21StandardRequest(v, p, out);
+      break;
+    case "kling/v2-1-master-image-to-video":
+      schemaKlingV21MasterImageToVideoRequest(v, p, out);
+      break;
+    case "kling/v2-1-master-text-to-video":
+      schemaKlingV21MasterTextToVideoRequest(v, p, out);
+      break;
+    case "kling/v2-5-turbo-image-to-video-pro":
+      schemaKlingV25TurboImageToVideoProRequest(v, p, out);
+      break;
+    case "kling/v2-5-turbo-text-to-video-pro":
+      schemaKlingV25TurboTextToVideoProRequest(v, p, out);
+      break;
+    case "kling-2.6/text-to-video":
+      schemaKling26TextToVideoRequest(v, p, out);
+      break;
+    case "kling-2.6/image-to-video":
+      schemaKling26ImageToVideoRequest(v, p, out);
+      break;
+    case "kling-2.6/motion-control":
+      schemaKling26MotionControlRequest(v, p, out);
+      break;
+    case "kling-3.0/video":
+      schemaKling30VideoRequest(v, p, out);
+      break;
+    case "kling-3.0/motion-control":
+      schemaKling30MotionControlRequest(v, p, out);
+      break;
+    case "kling-3.0-omni/text-to-video":
+      schemaKling30OmniTextToVideoRequest(v, p, out);
+      break;
+    case "kling-3.0-omni/image-to-video":
+      schemaKling30OmniImageToVideoRequest(v, p, out);
+      break;
+    case "kling-3.0-omni/reference-to-video":
+      schemaKling30OmniReferenceToVideoRequest(v, p, out);
+      break;
+    case "kling-3.0-omni/transformation":
+      schemaKling30OmniTransformationRequest(v, p, out);
+      break;
+    case "kling/v3-turbo-image-to-video":
+      schemaKlingV3TurboImageToVideoRequest(v, p, out);
+      break;
+    case "kling/v3-turbo-text-to-video":
+      schemaKlingV3TurboTextToVideoRequest(v, p, out);
+      break;
+    case "kling/ai-avatar-standard":
+      schemaKlingAiAvatarStandardRequest(v, p, out);
+      break;
+    case "kling/ai-avatar-pro":
+      schemaKlingAiAvatarProRequest(v, p, out);
+      break;
+    case "kling/v1-avatar-standard":
+      schemaKlingAiAvatarStandardRequest(v, p, out);
+      break;
+    case "kling/ai-avatar-v1-pro":
+      schemaKlingAiAvatarProRequest(v, p, out);
+      break;
+    case undefined:
+      add(out, at(p, "model"), "required", "is required");
+      break;
+    default:
+      add(out, at(p, "model"), "discriminator", "must be one of \"kling/v2-1-pro\", \"kling/v2-1-standard\", \"kling/v2-1-master-image-to-video\", \"kling/v2-1-master-text-to-video\", \"kling/v2-5-turbo-image-to-video-pro\", \"kling/v2-5-turbo-text-to-video-pro\", \"kling-2.6/text-to-video\", \"kling-2.6/image-to-video\", \"kling-2.6/motion-control\", \"kling-3.0/video\", \"kling-3.0/motion-control\", \"kling-3.0-omni/text-to-video\", \"kling-3.0-omni/image-to-video\", \"kling-3.0-omni/reference-to-video\", \"kling-3.0-omni/transformation\", \"kling/v3-turbo-image-to-video\", \"kling/v3-turbo-text-to-video\", \"kling/ai-avatar-standard\", \"kling/ai-avatar-pro\", \"kling/v1-avatar-standard\", \"kling/ai-avatar-v1-pro\"");
+  }
 }
 
 function schemaCreateTaskResult(v: unknown, p: string, out: Issue[]): void {
@@ -835,8 +3839,8 @@ function schemaCallbackRecord(v: unknown, p: string, out: Issue[]): void {
       }
       if (o["consumeCredits"] !== undefined) {
         ((v: unknown, p: string) => {
-          if (!(typeof v === 'number' && Number.isInteger(v))) {
-            add(out, p, "type", "must be an integer");
+          if (!(typeof v === 'number')) {
+            add(out, p, "type", "must be a number");
             return;
           }
           if (v < 0) {
@@ -846,8 +3850,8 @@ function schemaCallbackRecord(v: unknown, p: string, out: Issue[]): void {
       }
       if (o["remainedCredits"] !== undefined) {
         ((v: unknown, p: string) => {
-          if (!(typeof v === 'number' && Number.isInteger(v))) {
-            add(out, p, "type", "must be an integer");
+          if (!(typeof v === 'number')) {
+            add(out, p, "type", "must be a number");
             return;
           }
         })(o["remainedCredits"], at(p, "remainedCredits"));
@@ -1000,7 +4004,7 @@ function schemaUploadPath(v: unknown, p: string, out: Issue[]): void {
     }
     if (false) {
       add(out, p, "format", "must be a valid undefined");
-    } else if (!PATTERN_1.test(v)) {
+    } else if (!PATTERN_3.test(v)) {
       add(out, p, "pattern", "must match ^[^/](.*[^/])?$");
     }
 }
@@ -1018,7 +4022,7 @@ function schemaUploadFileName(v: unknown, p: string, out: Issue[]): void {
     }
     if (false) {
       add(out, p, "format", "must be a valid undefined");
-    } else if (!PATTERN_2.test(v)) {
+    } else if (!PATTERN_4.test(v)) {
       add(out, p, "pattern", "must match ^[^/\\\\]+$");
     }
 }

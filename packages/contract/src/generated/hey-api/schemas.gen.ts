@@ -88,11 +88,42 @@ export const UnixMillisSchema = {
 export const KlingModelSchema = {
     type: 'string',
     enum: [
-        'kling/v2-1-pro'
+        'kling/v2-1-pro',
+        'kling/v2-1-standard',
+        'kling/v2-1-master-image-to-video',
+        'kling/v2-1-master-text-to-video',
+        'kling/v2-5-turbo-image-to-video-pro',
+        'kling/v2-5-turbo-text-to-video-pro',
+        'kling-2.6/text-to-video',
+        'kling-2.6/image-to-video',
+        'kling-2.6/motion-control',
+        'kling-3.0/video',
+        'kling-3.0/motion-control',
+        'kling-3.0-omni/text-to-video',
+        'kling-3.0-omni/image-to-video',
+        'kling-3.0-omni/reference-to-video',
+        'kling-3.0-omni/transformation',
+        'kling/v3-turbo-image-to-video',
+        'kling/v3-turbo-text-to-video',
+        'kling/ai-avatar-standard',
+        'kling/ai-avatar-pro'
     ],
     default: 'kling/v2-1-pro',
     'x-unknown-model-message': 'The model name you specified is not supported. Please verify your input and use one of the supported models provided by KIE.',
     example: 'kling/v2-1-pro'
+} as const;
+
+export const KlingModelAliasSchema = {
+    type: 'string',
+    enum: [
+        'kling/v1-avatar-standard',
+        'kling/ai-avatar-v1-pro'
+    ],
+    deprecated: true,
+    'x-alias-of': {
+        'kling/v1-avatar-standard': 'kling/ai-avatar-standard',
+        'kling/ai-avatar-v1-pro': 'kling/ai-avatar-pro'
+    }
 } as const;
 
 export const HttpUrlSchema = {
@@ -145,6 +176,16 @@ export const CallbackUrlSchema = {
     example: 'https://your-domain.com/api/callback'
 } as const;
 
+export const AspectRatioSchema = {
+    type: 'string',
+    enum: [
+        '16:9',
+        '9:16',
+        '1:1'
+    ],
+    example: '16:9'
+} as const;
+
 export const DurationSchema = {
     type: 'string',
     enum: [
@@ -152,11 +193,296 @@ export const DurationSchema = {
         '10'
     ],
     default: '5',
-    'x-credits': {
-        5: 50,
-        10: 100
-    },
     example: '5'
+} as const;
+
+export const DurationSeconds3To15Schema = {
+    type: 'string',
+    enum: [
+        '3',
+        '4',
+        '5',
+        '6',
+        '7',
+        '8',
+        '9',
+        '10',
+        '11',
+        '12',
+        '13',
+        '14',
+        '15'
+    ],
+    default: '5',
+    example: '5'
+} as const;
+
+export const OmniDurationSchema = {
+    type: 'integer',
+    enum: [
+        3,
+        4,
+        5,
+        6,
+        7,
+        8,
+        9,
+        10,
+        11,
+        12,
+        13,
+        14,
+        15
+    ],
+    minimum: 3,
+    maximum: 15,
+    default: 5,
+    example: 5
+} as const;
+
+export const OmniResolutionSchema = {
+    type: 'string',
+    enum: [
+        '720p',
+        '1080p',
+        '4k'
+    ],
+    default: '720p',
+    example: '720p'
+} as const;
+
+export const CfgScaleSchema = {
+    type: 'number',
+    minimum: 0,
+    maximum: 1,
+    multipleOf: 0.1,
+    default: 0.5,
+    example: 0.5
+} as const;
+
+export const VideoUrlSchema = {
+    type: 'string',
+    format: 'uri',
+    pattern: '^https?://[^\\s]+$',
+    maxLength: 2048,
+    'x-max-file-bytes': 104857600,
+    'x-accepted-media-types': [
+        'video/mp4',
+        'video/quicktime',
+        'video/x-matroska'
+    ],
+    example: 'https://tempfile.redpandaai.co/kieai/videos/dance.mp4'
+} as const;
+
+export const AudioUrlSchema = {
+    type: 'string',
+    format: 'uri',
+    pattern: '^https?://[^\\s]+$',
+    maxLength: 2048,
+    'x-max-file-bytes': 10485760,
+    'x-accepted-media-types': [
+        'audio/mpeg',
+        'audio/wav',
+        'audio/x-wav',
+        'audio/aac',
+        'audio/mp4',
+        'audio/ogg'
+    ],
+    example: 'https://tempfile.redpandaai.co/kieai/audio/voice.mp3'
+} as const;
+
+export const OmniFileUrlSchema = {
+    type: 'string',
+    format: 'uri',
+    pattern: '^(https?|oss)://[^\\s]+$',
+    maxLength: 2048,
+    example: 'https://tempfile.redpandaai.co/kieai/images/subject.png'
+} as const;
+
+export const KlingShotSchema = {
+    type: 'object',
+    required: [
+        'prompt',
+        'duration'
+    ],
+    properties: {
+        prompt: {
+            type: 'string',
+            maxLength: 500
+        },
+        duration: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 12
+        }
+    }
+} as const;
+
+export const KlingElementSchema = {
+    type: 'object',
+    required: [
+        'name',
+        'description',
+        'element_input_urls'
+    ],
+    properties: {
+        name: {
+            type: 'string',
+            minLength: 1
+        },
+        description: {
+            type: 'string'
+        },
+        element_input_urls: {
+            type: 'array',
+            minItems: 2,
+            maxItems: 4,
+            items: {
+                $ref: '#/components/schemas/ImageUrl'
+            }
+        },
+        element_input_audio_urls: {
+            type: 'array',
+            items: {
+                $ref: '#/components/schemas/AudioUrl'
+            }
+        },
+        start_time: {
+            type: 'integer',
+            minimum: 0
+        },
+        end_time: {
+            type: 'integer',
+            minimum: 0
+        }
+    }
+} as const;
+
+export const OmniShotSchema = {
+    type: 'object',
+    required: [
+        'prompt',
+        'duration'
+    ],
+    properties: {
+        prompt: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 512
+        },
+        duration: {
+            type: 'integer',
+            minimum: 1,
+            maximum: 15
+        }
+    }
+} as const;
+
+export const OmniElementSchema = {
+    type: 'object',
+    required: [
+        'name',
+        'description',
+        'element_input_urls'
+    ],
+    properties: {
+        name: {
+            type: 'string',
+            minLength: 1
+        },
+        description: {
+            type: 'string',
+            minLength: 1
+        },
+        element_input_urls: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 4,
+            items: {
+                $ref: '#/components/schemas/OmniFileUrl'
+            }
+        },
+        element_input_audio_urls: {
+            type: 'array',
+            default: [],
+            items: {
+                $ref: '#/components/schemas/OmniFileUrl'
+            }
+        },
+        start_time: {
+            type: 'integer',
+            minimum: 0,
+            default: 0
+        },
+        end_time: {
+            type: 'integer',
+            minimum: 3000,
+            default: 8000
+        }
+    }
+} as const;
+
+export const OmniMultiShotRuleSchema = {
+    allOf: [
+        {
+            not: {
+                description: 'customize_multi_shots and prefer_multi_shots cannot both be true',
+                required: [
+                    'customize_multi_shots',
+                    'prefer_multi_shots'
+                ],
+                properties: {
+                    customize_multi_shots: {
+                        const: true
+                    },
+                    prefer_multi_shots: {
+                        const: true
+                    }
+                }
+            }
+        },
+        {
+            if: {
+                required: [
+                    'customize_multi_shots'
+                ],
+                properties: {
+                    customize_multi_shots: {
+                        const: true
+                    }
+                }
+            },
+            then: {
+                required: [
+                    'multi_prompt'
+                ],
+                properties: {
+                    multi_prompt: {
+                        minItems: 1
+                    }
+                }
+            }
+        },
+        {
+            if: {
+                required: [
+                    'customize_multi_shots'
+                ],
+                properties: {
+                    customize_multi_shots: {
+                        const: false
+                    }
+                }
+            },
+            then: {
+                properties: {
+                    multi_prompt: {
+                        maxItems: 0
+                    }
+                }
+            }
+        }
+    ]
 } as const;
 
 export const KlingV21ProInputSchema = {
@@ -184,12 +510,7 @@ export const KlingV21ProInputSchema = {
             example: '模糊、畸变、低画质'
         },
         cfg_scale: {
-            type: 'number',
-            minimum: 0,
-            maximum: 1,
-            multipleOf: 0.1,
-            default: 0.5,
-            example: 0.5
+            $ref: '#/components/schemas/CfgScale'
         },
         tail_image_url: {
             $ref: '#/components/schemas/OptionalImageUrl'
@@ -197,7 +518,7 @@ export const KlingV21ProInputSchema = {
     }
 } as const;
 
-export const CreateTaskRequestSchema = {
+export const KlingV21ProRequestSchema = {
     type: 'object',
     required: [
         'model',
@@ -205,13 +526,2468 @@ export const CreateTaskRequestSchema = {
     ],
     properties: {
         model: {
-            $ref: '#/components/schemas/KlingModel'
+            type: 'string',
+            const: 'kling/v2-1-pro'
         },
         callBackUrl: {
             $ref: '#/components/schemas/CallbackUrl'
         },
         input: {
             $ref: '#/components/schemas/KlingV21ProInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling/v2-1-pro',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                prompt: '第一人称视角：反重力冲浪者穿梭于悬浮半空的古老遗迹之间，发光苔藓照亮路径，冲浪板划过薄雾时发出嘶嘶声，速度越快，周遭的回声越响亮',
+                image_url: 'https://file.aiquickdraw.com/custom-page/akr/section-images/1754892534386c8wt0qfs.webp',
+                duration: '5',
+                negative_prompt: '模糊、畸变、低画质',
+                cfg_scale: 0.5,
+                tail_image_url: ''
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling/v2-1-pro',
+        name: 'Kling v2.1 Pro',
+        generation: '2.1',
+        kind: 'image-to-video',
+        summary: 'Image-to-video with an optional end frame, negative prompt and guidance scale.',
+        docs: 'https://docs.kie.ai/market/kling/v2-1-pro.md',
+        sources: 'The seed (kie.ai\'s Chinese page); the docs-derived catalog (douhashi/kie-ai-cli) and the 2026-04 Chinese page agree on every field.',
+        confidence: 'high',
+        seconds: {
+            field: 'duration'
+        },
+        audio: 'none',
+        credits: {
+            per: 'video',
+            rules: [
+                {
+                    when: {
+                        duration: '10'
+                    },
+                    credits: 100
+                },
+                {
+                    credits: 50
+                }
+            ],
+            confidence: 'high',
+            source: 'Third-party price tables (50 / 100 credits; $0.25 / $0.50 at $0.005 a credit); one table says 10 credits a second, the same figures.'
+        },
+        generationSeconds: {
+            base: 20,
+            perVideoSecond: 18
+        }
+    }
+} as const;
+
+export const KlingV21StandardInputSchema = {
+    type: 'object',
+    required: [
+        'prompt',
+        'image_url'
+    ],
+    properties: {
+        prompt: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 5000
+        },
+        image_url: {
+            $ref: '#/components/schemas/ImageUrl'
+        },
+        duration: {
+            $ref: '#/components/schemas/Duration'
+        },
+        negative_prompt: {
+            type: 'string',
+            maxLength: 500
+        },
+        cfg_scale: {
+            $ref: '#/components/schemas/CfgScale'
+        }
+    }
+} as const;
+
+export const KlingV21StandardRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            const: 'kling/v2-1-standard'
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/KlingV21StandardInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling/v2-1-standard',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                prompt: 'Astronaut instantly teleports through a glowing door, appearing on an alien planet',
+                image_url: 'https://file.aiquickdraw.com/custom-page/akr/section-images/17551637482045rx6ggxg.webp',
+                duration: '5',
+                negative_prompt: 'blur, distort, and low quality',
+                cfg_scale: 0.5
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling/v2-1-standard',
+        name: 'Kling v2.1 Standard',
+        generation: '2.1',
+        kind: 'image-to-video',
+        summary: 'Image-to-video at standard quality.',
+        docs: 'https://docs.kie.ai/market/kling/v2-1-standard.md',
+        sources: 'Docs-derived catalog (douhashi/kie-ai-cli); the 2026-04 Chinese page and the apikley mirror agree.',
+        confidence: 'high',
+        seconds: {
+            field: 'duration'
+        },
+        audio: 'none',
+        credits: {
+            per: 'video',
+            rules: [
+                {
+                    when: {
+                        duration: '10'
+                    },
+                    credits: 50
+                },
+                {
+                    credits: 25
+                }
+            ],
+            confidence: 'high',
+            source: 'Third-party price tables (25 / 50 credits; $0.125 / $0.25).'
+        },
+        generationSeconds: {
+            base: 15,
+            perVideoSecond: 12
+        }
+    }
+} as const;
+
+export const KlingV21MasterImageToVideoInputSchema = {
+    type: 'object',
+    required: [
+        'prompt',
+        'image_url'
+    ],
+    properties: {
+        prompt: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 5000
+        },
+        image_url: {
+            $ref: '#/components/schemas/ImageUrl'
+        },
+        duration: {
+            $ref: '#/components/schemas/Duration'
+        },
+        negative_prompt: {
+            type: 'string',
+            maxLength: 500
+        },
+        cfg_scale: {
+            $ref: '#/components/schemas/CfgScale'
+        }
+    }
+} as const;
+
+export const KlingV21MasterImageToVideoRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            const: 'kling/v2-1-master-image-to-video'
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/KlingV21MasterImageToVideoInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling/v2-1-master-image-to-video',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                prompt: 'A lone figure walks across a salt flat at golden hour, the camera slowly orbiting',
+                image_url: 'https://file.aiquickdraw.com/custom-page/akr/section-images/1754892534386c8wt0qfs.webp',
+                duration: '5',
+                negative_prompt: 'blur, distort, and low quality',
+                cfg_scale: 0.5
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling/v2-1-master-image-to-video',
+        name: 'Kling v2.1 Master image-to-video',
+        generation: '2.1',
+        kind: 'image-to-video',
+        summary: 'Image-to-video at the 2.1 generation\'s highest quality.',
+        docs: 'https://docs.kie.ai/market/kling/v2-1-master-image-to-video.md',
+        sources: 'Docs-derived catalog; the 2026-04 Chinese page and the apikley mirror agree (the Chinese page adds WebP).',
+        confidence: 'high',
+        seconds: {
+            field: 'duration'
+        },
+        audio: 'none',
+        credits: {
+            per: 'video',
+            rules: [
+                {
+                    when: {
+                        duration: '10'
+                    },
+                    credits: 320
+                },
+                {
+                    credits: 160
+                }
+            ],
+            confidence: 'high',
+            source: 'Third-party price tables (160 / 320 credits; $0.80 / $1.60).'
+        },
+        generationSeconds: {
+            base: 30,
+            perVideoSecond: 30
+        }
+    }
+} as const;
+
+export const KlingV21MasterTextToVideoInputSchema = {
+    type: 'object',
+    required: [
+        'prompt'
+    ],
+    properties: {
+        prompt: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 5000
+        },
+        aspect_ratio: {
+            $ref: '#/components/schemas/AspectRatio',
+            default: '16:9'
+        },
+        duration: {
+            $ref: '#/components/schemas/Duration'
+        },
+        negative_prompt: {
+            type: 'string',
+            maxLength: 500
+        },
+        cfg_scale: {
+            $ref: '#/components/schemas/CfgScale'
+        }
+    }
+} as const;
+
+export const KlingV21MasterTextToVideoRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            const: 'kling/v2-1-master-text-to-video'
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/KlingV21MasterTextToVideoInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling/v2-1-master-text-to-video',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                prompt: 'First-person view of a hummingbird darting through a rain forest canopy, droplets catching the light',
+                aspect_ratio: '16:9',
+                duration: '5',
+                negative_prompt: 'blur, distort, and low quality',
+                cfg_scale: 0.5
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling/v2-1-master-text-to-video',
+        name: 'Kling v2.1 Master text-to-video',
+        generation: '2.1',
+        kind: 'text-to-video',
+        summary: 'Text-to-video at the 2.1 generation\'s highest quality.',
+        docs: 'https://docs.kie.ai/market/kling/v2-1-master-text-to-video.md',
+        sources: 'Docs-derived catalog and the 2026-04 Chinese page, identical.',
+        confidence: 'high',
+        seconds: {
+            field: 'duration'
+        },
+        audio: 'none',
+        credits: {
+            per: 'video',
+            rules: [
+                {
+                    when: {
+                        duration: '10'
+                    },
+                    credits: 320
+                },
+                {
+                    credits: 160
+                }
+            ],
+            confidence: 'high',
+            source: 'Third-party price tables (160 / 320 credits; $0.80 / $1.60).'
+        },
+        generationSeconds: {
+            base: 30,
+            perVideoSecond: 30
+        }
+    }
+} as const;
+
+export const KlingV25TurboImageToVideoProInputSchema = {
+    type: 'object',
+    required: [
+        'prompt',
+        'image_url'
+    ],
+    properties: {
+        prompt: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 2500
+        },
+        image_url: {
+            $ref: '#/components/schemas/ImageUrl'
+        },
+        tail_image_url: {
+            $ref: '#/components/schemas/OptionalImageUrl'
+        },
+        duration: {
+            $ref: '#/components/schemas/Duration'
+        },
+        negative_prompt: {
+            type: 'string',
+            maxLength: 2496
+        },
+        cfg_scale: {
+            $ref: '#/components/schemas/CfgScale'
+        }
+    }
+} as const;
+
+export const KlingV25TurboImageToVideoProRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            const: 'kling/v2-5-turbo-image-to-video-pro'
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/KlingV25TurboImageToVideoProInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling/v2-5-turbo-image-to-video-pro',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                prompt: 'Astronaut instantly teleports through a glowing door, appearing on an alien planet',
+                image_url: 'https://file.aiquickdraw.com/custom-page/akr/section-images/17551637482045rx6ggxg.webp',
+                tail_image_url: '',
+                duration: '5',
+                negative_prompt: 'blur, distort, and low quality',
+                cfg_scale: 0.5
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling/v2-5-turbo-image-to-video-pro',
+        name: 'Kling v2.5 Turbo Pro image-to-video',
+        generation: '2.5',
+        kind: 'image-to-video',
+        summary: 'Fast image-to-video with an optional end frame.',
+        docs: 'https://docs.kie.ai/market/kling/v25-turbo-image-to-video-pro.md',
+        sources: 'kie.ai\'s Chinese page (2026-04 copy); a Chinese rewrite of kie\'s docs, the mintlify example and third-party code agree. Absent from the docs-derived catalog because the English page\'s enum names another model.',
+        confidence: 'high',
+        seconds: {
+            field: 'duration'
+        },
+        audio: 'none',
+        credits: {
+            per: 'video',
+            rules: [
+                {
+                    when: {
+                        duration: '10'
+                    },
+                    credits: 84
+                },
+                {
+                    credits: 42
+                }
+            ],
+            confidence: 'high',
+            source: 'Third-party price tables (42 / 84 credits; $0.21 / $0.42); one table says 8 credits a second.'
+        },
+        generationSeconds: {
+            base: 15,
+            perVideoSecond: 8
+        }
+    }
+} as const;
+
+export const KlingV25TurboTextToVideoProInputSchema = {
+    type: 'object',
+    required: [
+        'prompt'
+    ],
+    properties: {
+        prompt: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 2500
+        },
+        aspect_ratio: {
+            $ref: '#/components/schemas/AspectRatio',
+            default: '16:9'
+        },
+        duration: {
+            $ref: '#/components/schemas/Duration'
+        },
+        negative_prompt: {
+            type: 'string',
+            maxLength: 2500
+        },
+        cfg_scale: {
+            $ref: '#/components/schemas/CfgScale'
+        }
+    }
+} as const;
+
+export const KlingV25TurboTextToVideoProRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            const: 'kling/v2-5-turbo-text-to-video-pro'
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/KlingV25TurboTextToVideoProInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling/v2-5-turbo-text-to-video-pro',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                prompt: 'A kitten in a tiny knight\'s armour charges across a kitchen table on a toy horse, slow motion',
+                aspect_ratio: '16:9',
+                duration: '5',
+                negative_prompt: 'blur, distort, and low quality',
+                cfg_scale: 0.5
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling/v2-5-turbo-text-to-video-pro',
+        name: 'Kling v2.5 Turbo Pro text-to-video',
+        generation: '2.5',
+        kind: 'text-to-video',
+        summary: 'Fast text-to-video.',
+        docs: 'https://docs.kie.ai/market/kling/v25-turbo-text-to-video-pro.md',
+        sources: 'Docs-derived catalog and the 2026-04 Chinese page, identical.',
+        confidence: 'high',
+        seconds: {
+            field: 'duration'
+        },
+        audio: 'none',
+        credits: {
+            per: 'video',
+            rules: [
+                {
+                    when: {
+                        duration: '10'
+                    },
+                    credits: 84
+                },
+                {
+                    credits: 42
+                }
+            ],
+            confidence: 'high',
+            source: 'Third-party price tables (42 / 84 credits; $0.21 / $0.42).'
+        },
+        generationSeconds: {
+            base: 15,
+            perVideoSecond: 8
+        }
+    }
+} as const;
+
+export const Kling26TextToVideoInputSchema = {
+    type: 'object',
+    required: [
+        'prompt',
+        'sound',
+        'aspect_ratio',
+        'duration'
+    ],
+    properties: {
+        prompt: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 1000
+        },
+        sound: {
+            type: 'boolean'
+        },
+        aspect_ratio: {
+            $ref: '#/components/schemas/AspectRatio',
+            default: '1:1'
+        },
+        duration: {
+            $ref: '#/components/schemas/Duration'
+        }
+    }
+} as const;
+
+export const Kling26TextToVideoRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            const: 'kling-2.6/text-to-video'
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/Kling26TextToVideoInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling-2.6/text-to-video',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                prompt: 'Visual: In a fantasy-style office, a cartoon dragon tries to type on a laptop. Dialog: "Why is this so hard?"',
+                sound: false,
+                aspect_ratio: '1:1',
+                duration: '5'
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling-2.6/text-to-video',
+        name: 'Kling 2.6 text-to-video',
+        generation: '2.6',
+        kind: 'text-to-video',
+        summary: 'Text-to-video with optional native audio (speech, effects, ambience).',
+        docs: 'https://docs.kie.ai/market/kling/text-to-video.md',
+        sources: 'Docs-derived catalog and the 2026-04 Chinese page, identical (same enums, defaults and required set).',
+        confidence: 'high',
+        seconds: {
+            field: 'duration'
+        },
+        audio: {
+            field: 'sound'
+        },
+        credits: {
+            per: 'video',
+            rules: [
+                {
+                    when: {
+                        duration: '10',
+                        sound: true
+                    },
+                    credits: 220
+                },
+                {
+                    when: {
+                        duration: '10'
+                    },
+                    credits: 110
+                },
+                {
+                    when: {
+                        sound: true
+                    },
+                    credits: 110
+                },
+                {
+                    credits: 55
+                }
+            ],
+            confidence: 'high',
+            source: 'Third-party price tables (5 s 55 / 110 with sound, 10 s 110 / 220; $0.275 to $1.10); one table says 10 credits a second.'
+        },
+        generationSeconds: {
+            base: 20,
+            perVideoSecond: 16
+        }
+    }
+} as const;
+
+export const Kling26ImageToVideoInputSchema = {
+    type: 'object',
+    required: [
+        'prompt',
+        'image_urls',
+        'sound',
+        'duration'
+    ],
+    properties: {
+        prompt: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 1000
+        },
+        image_urls: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 1,
+            items: {
+                $ref: '#/components/schemas/ImageUrl'
+            }
+        },
+        sound: {
+            type: 'boolean'
+        },
+        duration: {
+            $ref: '#/components/schemas/Duration'
+        }
+    }
+} as const;
+
+export const Kling26ImageToVideoRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            const: 'kling-2.6/image-to-video'
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/Kling26ImageToVideoInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling-2.6/image-to-video',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                prompt: 'In a bright rehearsal room, sunlight streams through the windows; a girl sings softly: "Everything is ready."',
+                image_urls: [
+                    'https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png'
+                ],
+                sound: false,
+                duration: '5'
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling-2.6/image-to-video',
+        name: 'Kling 2.6 image-to-video',
+        generation: '2.6',
+        kind: 'image-to-video',
+        summary: 'Image-to-video from a start frame, with optional native audio.',
+        docs: 'https://docs.kie.ai/market/kling/image-to-video.md',
+        sources: 'Docs-derived catalog; the 2026-04 Chinese page agrees and adds WebP; a third-party adapter learned from live errors that exactly one image is accepted.',
+        confidence: 'high',
+        seconds: {
+            field: 'duration'
+        },
+        audio: {
+            field: 'sound'
+        },
+        credits: {
+            per: 'video',
+            rules: [
+                {
+                    when: {
+                        duration: '10',
+                        sound: true
+                    },
+                    credits: 220
+                },
+                {
+                    when: {
+                        duration: '10'
+                    },
+                    credits: 110
+                },
+                {
+                    when: {
+                        sound: true
+                    },
+                    credits: 110
+                },
+                {
+                    credits: 55
+                }
+            ],
+            confidence: 'high',
+            source: 'Third-party price tables, as text-to-video.'
+        },
+        generationSeconds: {
+            base: 20,
+            perVideoSecond: 16
+        }
+    }
+} as const;
+
+export const Kling26MotionControlInputSchema = {
+    type: 'object',
+    required: [
+        'input_urls',
+        'video_urls',
+        'character_orientation',
+        'mode'
+    ],
+    properties: {
+        prompt: {
+            type: 'string',
+            maxLength: 2500
+        },
+        input_urls: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 1,
+            items: {
+                $ref: '#/components/schemas/ImageUrl'
+            }
+        },
+        video_urls: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 1,
+            items: {
+                $ref: '#/components/schemas/VideoUrl'
+            }
+        },
+        character_orientation: {
+            type: 'string',
+            enum: [
+                'image',
+                'video'
+            ],
+            default: 'video'
+        },
+        mode: {
+            type: 'string',
+            enum: [
+                '720p',
+                '1080p'
+            ],
+            default: '720p'
+        }
+    }
+} as const;
+
+export const Kling26MotionControlRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            const: 'kling-2.6/motion-control'
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/Kling26MotionControlInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling-2.6/motion-control',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                prompt: 'The cartoon character is dancing.',
+                input_urls: [
+                    'https://static.aiquickdraw.com/tools/example/1766491425497_QaHIzEY2.png'
+                ],
+                video_urls: [
+                    'https://static.aiquickdraw.com/tools/example/1766491435316_Z6D08Gan.mp4'
+                ],
+                character_orientation: 'video',
+                mode: '720p'
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling-2.6/motion-control',
+        name: 'Kling 2.6 motion control',
+        generation: '2.6',
+        kind: 'motion-control',
+        summary: 'Animates a character image with the motion of a driving video (3–30 s).',
+        docs: 'https://docs.kie.ai/market/kling/motion-control.md',
+        sources: 'Docs-derived catalog and the 2026-04 Chinese page (which adds Matroska and writes the aspect range as 1:2.5 to 2.5:1).',
+        confidence: 'high',
+        seconds: {
+            assumed: 5,
+            note: 'There is no duration input; the video follows the driving video (3–30 s). Prices and the mock assume 5 s.'
+        },
+        audio: 'none',
+        credits: {
+            per: 'second',
+            rules: [
+                {
+                    credits: 6
+                }
+            ],
+            confidence: 'low',
+            source: 'Unknown. One third-party catalogue says "6 credits / $0.03" without a unit; read here as per second, the same for 720p and 1080p.'
+        },
+        generationSeconds: {
+            base: 30,
+            perVideoSecond: 16
+        }
+    }
+} as const;
+
+export const Kling30VideoInputSchema = {
+    type: 'object',
+    required: [
+        'prompt',
+        'sound',
+        'duration',
+        'aspect_ratio',
+        'mode'
+    ],
+    properties: {
+        prompt: {
+            type: 'string',
+            minLength: 1
+        },
+        image_urls: {
+            type: 'array',
+            maxItems: 2,
+            items: {
+                $ref: '#/components/schemas/ImageUrl'
+            }
+        },
+        sound: {
+            type: 'boolean',
+            default: false
+        },
+        duration: {
+            $ref: '#/components/schemas/DurationSeconds3To15'
+        },
+        aspect_ratio: {
+            $ref: '#/components/schemas/AspectRatio',
+            default: '16:9'
+        },
+        mode: {
+            type: 'string',
+            enum: [
+                'std',
+                'pro',
+                '4K'
+            ],
+            default: 'pro'
+        },
+        multi_shots: {
+            type: 'boolean',
+            default: false
+        },
+        multi_prompt: {
+            type: 'array',
+            maxItems: 5,
+            default: [],
+            items: {
+                $ref: '#/components/schemas/KlingShot'
+            }
+        },
+        kling_elements: {
+            type: 'array',
+            maxItems: 3,
+            items: {
+                $ref: '#/components/schemas/KlingElement'
+            }
+        }
+    },
+    if: {
+        required: [
+            'multi_shots'
+        ],
+        properties: {
+            multi_shots: {
+                const: true
+            }
+        }
+    },
+    then: {
+        required: [
+            'multi_prompt'
+        ],
+        properties: {
+            multi_prompt: {
+                minItems: 1
+            }
+        }
+    }
+} as const;
+
+export const Kling30VideoRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            const: 'kling-3.0/video'
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/Kling30VideoInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling-3.0/video',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                prompt: 'In a bright rehearsal room, sunlight streams through the windows as a dancer spins',
+                image_urls: [
+                    'https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png'
+                ],
+                sound: true,
+                duration: '5',
+                aspect_ratio: '16:9',
+                mode: 'pro',
+                multi_shots: false,
+                multi_prompt: []
+            }
+        },
+        {
+            model: 'kling-3.0/video',
+            input: {
+                prompt: 'A rainy night in a neon city',
+                sound: true,
+                duration: '9',
+                aspect_ratio: '9:16',
+                mode: 'std',
+                multi_shots: true,
+                multi_prompt: [
+                    {
+                        prompt: 'A cat watches the rain from a window',
+                        duration: 4
+                    },
+                    {
+                        prompt: 'The cat leaps onto a wet rooftop',
+                        duration: 5
+                    }
+                ]
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling-3.0/video',
+        name: 'Kling 3.0',
+        generation: '3.0',
+        kind: 'video',
+        summary: 'Text- or image-to-video (first and last frame), multi-shot, native audio, elements, up to 4K.',
+        docs: 'https://docs.kie.ai/market/kling/kling-3-0.md',
+        sources: 'Docs-derived catalog and the 2026-04 English page (the element audio and time fields are only in the catalog); third-party clients send these field names.',
+        confidence: 'high',
+        seconds: {
+            field: 'duration'
+        },
+        audio: {
+            field: 'sound'
+        },
+        credits: {
+            per: 'second',
+            rules: [
+                {
+                    when: {
+                        mode: '4K'
+                    },
+                    credits: 67
+                },
+                {
+                    when: {
+                        mode: 'std',
+                        sound: true
+                    },
+                    credits: 20
+                },
+                {
+                    when: {
+                        mode: 'std'
+                    },
+                    credits: 14
+                },
+                {
+                    when: {
+                        sound: true
+                    },
+                    credits: 27
+                },
+                {
+                    credits: 18
+                }
+            ],
+            confidence: 'medium',
+            source: 'Third-party price tables (kie.ai\'s kling-3.0 market page as read 2026-04 and 2026-09; std 14, std+sound 20, pro 18, pro+sound 27, 4K 67 credits a second); one table says 12 a second for std.'
+        },
+        generationSeconds: {
+            base: 25,
+            perVideoSecond: 20
+        }
+    }
+} as const;
+
+export const Kling30MotionControlInputSchema = {
+    type: 'object',
+    required: [
+        'input_urls',
+        'video_urls'
+    ],
+    properties: {
+        prompt: {
+            type: 'string',
+            maxLength: 2500
+        },
+        input_urls: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 1,
+            items: {
+                $ref: '#/components/schemas/ImageUrl'
+            }
+        },
+        video_urls: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 1,
+            items: {
+                $ref: '#/components/schemas/VideoUrl'
+            }
+        },
+        mode: {
+            type: 'string',
+            enum: [
+                '720p',
+                '1080p'
+            ],
+            default: '720p'
+        },
+        character_orientation: {
+            type: 'string',
+            enum: [
+                'image',
+                'video'
+            ],
+            default: 'video'
+        },
+        background_source: {
+            type: 'string',
+            enum: [
+                'input_video',
+                'input_image'
+            ],
+            default: 'input_video'
+        }
+    }
+} as const;
+
+export const Kling30MotionControlRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            const: 'kling-3.0/motion-control'
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/Kling30MotionControlInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling-3.0/motion-control',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                prompt: 'The cartoon character is dancing.',
+                input_urls: [
+                    'https://static.aiquickdraw.com/tools/example/1766491425497_QaHIzEY2.png'
+                ],
+                video_urls: [
+                    'https://static.aiquickdraw.com/tools/example/1766491435316_Z6D08Gan.mp4'
+                ],
+                mode: '720p',
+                character_orientation: 'video',
+                background_source: 'input_video'
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling-3.0/motion-control',
+        name: 'Kling 3.0 motion control',
+        generation: '3.0',
+        kind: 'motion-control',
+        summary: 'Animates a character image with the motion of a driving video, background from either.',
+        docs: 'https://docs.kie.ai/market/kling/motion-control-v3.md',
+        sources: 'Docs-derived catalog and the 2026-04 English page (fields); the `mode` values from the page\'s example and third-party code.',
+        confidence: 'medium',
+        seconds: {
+            assumed: 5,
+            note: 'There is no duration input; the video follows the driving video (3–30 s). Prices and the mock assume 5 s.'
+        },
+        audio: 'none',
+        credits: {
+            per: 'second',
+            rules: [
+                {
+                    when: {
+                        mode: '1080p'
+                    },
+                    credits: 27
+                },
+                {
+                    credits: 20
+                }
+            ],
+            confidence: 'medium',
+            source: 'Third-party price tables (720p 20, 1080p 27 credits a second); one table says 12 a second.'
+        },
+        generationSeconds: {
+            base: 30,
+            perVideoSecond: 18
+        }
+    }
+} as const;
+
+export const Kling30OmniTextToVideoInputSchema = {
+    type: 'object',
+    required: [
+        'prompt'
+    ],
+    properties: {
+        prompt: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 3072,
+            pattern: '\\S'
+        },
+        aspect_ratio: {
+            $ref: '#/components/schemas/AspectRatio',
+            default: '16:9'
+        },
+        audio: {
+            type: 'boolean',
+            default: false
+        },
+        customize_multi_shots: {
+            type: 'boolean',
+            default: true
+        },
+        prefer_multi_shots: {
+            type: 'boolean'
+        },
+        duration: {
+            $ref: '#/components/schemas/OmniDuration'
+        },
+        multi_prompt: {
+            type: 'array',
+            maxItems: 6,
+            default: [],
+            items: {
+                $ref: '#/components/schemas/OmniShot'
+            }
+        },
+        elements: {
+            type: 'array',
+            maxItems: 7,
+            default: [],
+            items: {
+                $ref: '#/components/schemas/OmniElement'
+            }
+        },
+        resolution: {
+            $ref: '#/components/schemas/OmniResolution'
+        }
+    },
+    allOf: [
+        {
+            $ref: '#/components/schemas/OmniMultiShotRule'
+        }
+    ]
+} as const;
+
+export const Kling30OmniTextToVideoRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            const: 'kling-3.0-omni/text-to-video'
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/Kling30OmniTextToVideoInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling-3.0-omni/text-to-video',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                prompt: 'A lighthouse keeper climbs the spiral stairs as a storm rolls in',
+                aspect_ratio: '16:9',
+                audio: true,
+                customize_multi_shots: false,
+                duration: 5,
+                resolution: '1080p'
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling-3.0-omni/text-to-video',
+        name: 'Kling 3.0 Omni text-to-video',
+        generation: '3.0 Omni',
+        kind: 'text-to-video',
+        summary: 'Text-to-video with subjects, planned or custom multi-shot, audio, up to 4K.',
+        docs: 'https://docs.kie.ai/market/kling/v3-omni-text-to-video.md',
+        sources: 'Docs-derived catalog only (no second copy of the page); field names confirmed by third-party code.',
+        confidence: 'medium',
+        seconds: {
+            field: 'duration'
+        },
+        audio: {
+            field: 'audio'
+        },
+        credits: {
+            per: 'second',
+            rules: [
+                {
+                    when: {
+                        resolution: '4k'
+                    },
+                    credits: 67
+                },
+                {
+                    when: {
+                        resolution: '1080p',
+                        audio: true
+                    },
+                    credits: 23
+                },
+                {
+                    when: {
+                        resolution: '1080p'
+                    },
+                    credits: 18
+                },
+                {
+                    when: {
+                        audio: true
+                    },
+                    credits: 18
+                },
+                {
+                    credits: 14
+                }
+            ],
+            confidence: 'medium',
+            source: 'One third-party table ("pub 2026-08-26"; 720p 14 / 18 with audio, 1080p 18 / 23, 4K 67 credits a second), matched by a third-party test (1080p, audio, 5 s = 115 credits).'
+        },
+        generationSeconds: {
+            base: 25,
+            perVideoSecond: 22
+        }
+    }
+} as const;
+
+export const Kling30OmniImageToVideoInputSchema = {
+    oneOf: [
+        {
+            type: 'object',
+            additionalProperties: false,
+            required: [
+                'image_urls',
+                'prompt'
+            ],
+            properties: {
+                image_urls: {
+                    type: 'array',
+                    minItems: 1,
+                    maxItems: 1,
+                    items: {
+                        $ref: '#/components/schemas/OmniFileUrl'
+                    }
+                },
+                prompt: {
+                    type: 'string',
+                    maxLength: 3072,
+                    pattern: '\\S'
+                },
+                aspect_ratio: {
+                    type: 'string',
+                    enum: [
+                        '16:9',
+                        '9:16',
+                        '1:1',
+                        'auto'
+                    ],
+                    default: 'auto'
+                },
+                audio: {
+                    type: 'boolean'
+                },
+                customize_multi_shots: {
+                    type: 'boolean'
+                },
+                prefer_multi_shots: {
+                    type: 'boolean'
+                },
+                duration: {
+                    $ref: '#/components/schemas/OmniDuration'
+                },
+                multi_prompt: {
+                    type: 'array',
+                    minItems: 1,
+                    maxItems: 6,
+                    items: {
+                        $ref: '#/components/schemas/OmniShot'
+                    }
+                },
+                elements: {
+                    type: 'array',
+                    maxItems: 3,
+                    default: [],
+                    items: {
+                        $ref: '#/components/schemas/OmniElement'
+                    }
+                },
+                resolution: {
+                    $ref: '#/components/schemas/OmniResolution'
+                }
+            },
+            allOf: [
+                {
+                    $ref: '#/components/schemas/OmniMultiShotRule'
+                }
+            ]
+        },
+        {
+            type: 'object',
+            additionalProperties: false,
+            required: [
+                'image_urls',
+                'prompt'
+            ],
+            properties: {
+                image_urls: {
+                    type: 'array',
+                    minItems: 2,
+                    maxItems: 2,
+                    items: {
+                        $ref: '#/components/schemas/OmniFileUrl'
+                    }
+                },
+                prompt: {
+                    type: 'string',
+                    maxLength: 3072,
+                    pattern: '\\S'
+                },
+                aspect_ratio: {
+                    type: 'string',
+                    enum: [
+                        '16:9',
+                        '9:16',
+                        '1:1',
+                        'auto'
+                    ],
+                    default: 'auto'
+                },
+                audio: {
+                    type: 'boolean'
+                },
+                customize_multi_shots: {
+                    type: 'boolean',
+                    default: false
+                },
+                prefer_multi_shots: {
+                    type: 'boolean'
+                },
+                duration: {
+                    $ref: '#/components/schemas/OmniDuration'
+                },
+                multi_prompt: {
+                    type: 'array',
+                    minItems: 1,
+                    maxItems: 6,
+                    items: {
+                        $ref: '#/components/schemas/OmniShot'
+                    }
+                },
+                elements: {
+                    type: 'array',
+                    maxItems: 3,
+                    default: [],
+                    items: {
+                        $ref: '#/components/schemas/OmniElement'
+                    }
+                },
+                resolution: {
+                    $ref: '#/components/schemas/OmniResolution'
+                }
+            },
+            allOf: [
+                {
+                    $ref: '#/components/schemas/OmniMultiShotRule'
+                }
+            ]
+        }
+    ]
+} as const;
+
+export const Kling30OmniImageToVideoRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            const: 'kling-3.0-omni/image-to-video'
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/Kling30OmniImageToVideoInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling-3.0-omni/image-to-video',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                image_urls: [
+                    'https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png'
+                ],
+                prompt: 'The girl turns to the window and smiles as the curtains lift in the breeze',
+                aspect_ratio: 'auto',
+                audio: false,
+                customize_multi_shots: false,
+                duration: 5,
+                resolution: '720p'
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling-3.0-omni/image-to-video',
+        name: 'Kling 3.0 Omni image-to-video',
+        generation: '3.0 Omni',
+        kind: 'image-to-video',
+        summary: 'Image-to-video from a first frame or first and last frames, with subjects and multi-shot.',
+        docs: 'https://docs.kie.ai/market/kling/v3-omni-image-to-video.md',
+        sources: 'Docs-derived catalog only; field names confirmed by third-party code.',
+        confidence: 'medium',
+        seconds: {
+            field: 'duration'
+        },
+        audio: {
+            field: 'audio'
+        },
+        credits: {
+            per: 'second',
+            rules: [
+                {
+                    when: {
+                        resolution: '4k'
+                    },
+                    credits: 67
+                },
+                {
+                    when: {
+                        resolution: '1080p',
+                        audio: true
+                    },
+                    credits: 23
+                },
+                {
+                    when: {
+                        resolution: '1080p'
+                    },
+                    credits: 18
+                },
+                {
+                    when: {
+                        audio: true
+                    },
+                    credits: 18
+                },
+                {
+                    credits: 14
+                }
+            ],
+            confidence: 'medium',
+            source: 'As Omni text-to-video (a third-party slug map says text and image input share one rate).'
+        },
+        generationSeconds: {
+            base: 25,
+            perVideoSecond: 22
+        }
+    }
+} as const;
+
+export const Kling30OmniReferenceToVideoInputSchema = {
+    oneOf: [
+        {
+            type: 'object',
+            additionalProperties: false,
+            required: [
+                'image_urls',
+                'prompt'
+            ],
+            properties: {
+                image_urls: {
+                    type: 'array',
+                    maxItems: 7,
+                    items: {
+                        $ref: '#/components/schemas/OmniFileUrl'
+                    }
+                },
+                prompt: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 3072
+                },
+                aspect_ratio: {
+                    $ref: '#/components/schemas/AspectRatio',
+                    default: '16:9'
+                },
+                audio: {
+                    type: 'boolean'
+                },
+                customize_multi_shots: {
+                    type: 'boolean'
+                },
+                prefer_multi_shots: {
+                    type: 'boolean'
+                },
+                duration: {
+                    $ref: '#/components/schemas/OmniDuration'
+                },
+                multi_prompt: {
+                    type: 'array',
+                    minItems: 1,
+                    maxItems: 6,
+                    items: {
+                        $ref: '#/components/schemas/OmniShot'
+                    }
+                },
+                elements: {
+                    type: 'array',
+                    maxItems: 7,
+                    default: [],
+                    items: {
+                        $ref: '#/components/schemas/OmniElement'
+                    }
+                },
+                resolution: {
+                    $ref: '#/components/schemas/OmniResolution'
+                }
+            },
+            allOf: [
+                {
+                    $ref: '#/components/schemas/OmniMultiShotRule'
+                }
+            ]
+        },
+        {
+            type: 'object',
+            additionalProperties: false,
+            required: [
+                'aspect_ratio',
+                'audio',
+                'prompt',
+                'video_urls'
+            ],
+            properties: {
+                aspect_ratio: {
+                    type: 'string',
+                    enum: [
+                        'auto'
+                    ],
+                    default: 'auto'
+                },
+                audio: {
+                    type: 'boolean',
+                    const: false
+                },
+                prompt: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 3072
+                },
+                elements: {
+                    type: 'array',
+                    maxItems: 4,
+                    default: [],
+                    items: {
+                        $ref: '#/components/schemas/OmniElement'
+                    }
+                },
+                resolution: {
+                    $ref: '#/components/schemas/OmniResolution'
+                },
+                video_urls: {
+                    type: 'array',
+                    minItems: 1,
+                    maxItems: 1,
+                    items: {
+                        $ref: '#/components/schemas/OmniFileUrl'
+                    }
+                }
+            }
+        },
+        {
+            type: 'object',
+            additionalProperties: false,
+            required: [
+                'audio',
+                'image_urls',
+                'prompt',
+                'video_urls'
+            ],
+            properties: {
+                aspect_ratio: {
+                    $ref: '#/components/schemas/AspectRatio',
+                    default: '16:9'
+                },
+                audio: {
+                    type: 'boolean',
+                    const: false
+                },
+                duration: {
+                    $ref: '#/components/schemas/OmniDuration'
+                },
+                image_urls: {
+                    type: 'array',
+                    maxItems: 4,
+                    items: {
+                        $ref: '#/components/schemas/OmniFileUrl'
+                    }
+                },
+                prompt: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 3072
+                },
+                resolution: {
+                    $ref: '#/components/schemas/OmniResolution'
+                },
+                video_urls: {
+                    type: 'array',
+                    minItems: 1,
+                    maxItems: 1,
+                    items: {
+                        $ref: '#/components/schemas/OmniFileUrl'
+                    }
+                },
+                elements: {
+                    type: 'array',
+                    maxItems: 0,
+                    items: {
+                        $ref: '#/components/schemas/OmniElement'
+                    }
+                }
+            }
+        }
+    ]
+} as const;
+
+export const Kling30OmniReferenceToVideoRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            const: 'kling-3.0-omni/reference-to-video'
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/Kling30OmniReferenceToVideoInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling-3.0-omni/reference-to-video',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                image_urls: [
+                    'https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png',
+                    'https://static.aiquickdraw.com/tools/example/1766491425497_QaHIzEY2.png'
+                ],
+                prompt: 'The two characters meet on a windy beach at sunset and wave to each other',
+                aspect_ratio: '16:9',
+                audio: false,
+                customize_multi_shots: false,
+                duration: 5,
+                resolution: '720p'
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling-3.0-omni/reference-to-video',
+        name: 'Kling 3.0 Omni reference-to-video',
+        generation: '3.0 Omni',
+        kind: 'reference-to-video',
+        summary: 'A new video guided by up to 7 reference images and/or one reference video.',
+        docs: 'https://docs.kie.ai/market/kling/v3-omni-reference-to-video.md',
+        sources: 'Docs-derived catalog only; third-party code submits images and a reference video under this id.',
+        confidence: 'medium',
+        seconds: {
+            field: 'duration',
+            assumed: 5,
+            note: 'The video-only form has no duration (the reference video decides it, 3–15.5 s); prices and the mock then assume 5 s.'
+        },
+        audio: {
+            field: 'audio'
+        },
+        credits: {
+            per: 'second',
+            rules: [
+                {
+                    when: {
+                        resolution: '4k'
+                    },
+                    credits: 67
+                },
+                {
+                    when: {
+                        resolution: '1080p',
+                        audio: true
+                    },
+                    credits: 23
+                },
+                {
+                    when: {
+                        resolution: '1080p'
+                    },
+                    credits: 18
+                },
+                {
+                    when: {
+                        audio: true
+                    },
+                    credits: 18
+                },
+                {
+                    credits: 14
+                }
+            ],
+            confidence: 'low',
+            source: 'Unknown; a third-party slug map says reference input has its own ladder without giving it. Priced here as Omni text-to-video.'
+        },
+        generationSeconds: {
+            base: 30,
+            perVideoSecond: 22
+        }
+    }
+} as const;
+
+export const Kling30OmniTransformationInputSchema = {
+    oneOf: [
+        {
+            type: 'object',
+            additionalProperties: false,
+            required: [
+                'prompt',
+                'video_urls'
+            ],
+            properties: {
+                aspect_ratio: {
+                    type: 'string',
+                    enum: [
+                        'auto'
+                    ],
+                    default: 'auto'
+                },
+                audio: {
+                    type: 'boolean'
+                },
+                elements: {
+                    type: 'array',
+                    maxItems: 7,
+                    default: [],
+                    items: {
+                        $ref: '#/components/schemas/OmniElement'
+                    }
+                },
+                prompt: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 3072
+                },
+                resolution: {
+                    $ref: '#/components/schemas/OmniResolution'
+                },
+                video_urls: {
+                    type: 'array',
+                    minItems: 1,
+                    maxItems: 1,
+                    items: {
+                        $ref: '#/components/schemas/OmniFileUrl'
+                    }
+                }
+            }
+        },
+        {
+            type: 'object',
+            additionalProperties: false,
+            required: [
+                'image_urls',
+                'prompt',
+                'video_urls'
+            ],
+            properties: {
+                aspect_ratio: {
+                    $ref: '#/components/schemas/AspectRatio',
+                    default: '16:9'
+                },
+                audio: {
+                    type: 'boolean'
+                },
+                duration: {
+                    $ref: '#/components/schemas/DurationSeconds3To15'
+                },
+                elements: {
+                    type: 'array',
+                    maxItems: 7,
+                    default: [],
+                    items: {
+                        $ref: '#/components/schemas/OmniElement'
+                    }
+                },
+                image_urls: {
+                    type: 'array',
+                    maxItems: 4,
+                    items: {
+                        $ref: '#/components/schemas/OmniFileUrl'
+                    }
+                },
+                prompt: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 3072
+                },
+                resolution: {
+                    $ref: '#/components/schemas/OmniResolution'
+                },
+                video_urls: {
+                    type: 'array',
+                    minItems: 1,
+                    maxItems: 1,
+                    items: {
+                        $ref: '#/components/schemas/OmniFileUrl'
+                    }
+                }
+            }
+        }
+    ]
+} as const;
+
+export const Kling30OmniTransformationRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            const: 'kling-3.0-omni/transformation'
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/Kling30OmniTransformationInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling-3.0-omni/transformation',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                prompt: 'Turn the scene into a hand-drawn watercolour animation',
+                video_urls: [
+                    'https://static.aiquickdraw.com/tools/example/1766491435316_Z6D08Gan.mp4'
+                ],
+                aspect_ratio: 'auto',
+                audio: false,
+                resolution: '720p'
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling-3.0-omni/transformation',
+        name: 'Kling 3.0 Omni transformation',
+        generation: '3.0 Omni',
+        kind: 'video-to-video',
+        summary: 'Transforms a video (restyle, replace, edit), optionally guided by images.',
+        docs: 'https://docs.kie.ai/market/kling/v3-omni-transformation.md',
+        sources: 'Docs-derived catalog only; field names confirmed by third-party code.',
+        confidence: 'medium',
+        seconds: {
+            field: 'duration',
+            assumed: 5,
+            note: 'The video-only form has no duration (the input video decides it, 3–15.5 s); prices and the mock then assume 5 s.'
+        },
+        audio: {
+            field: 'audio'
+        },
+        credits: {
+            per: 'second',
+            rules: [
+                {
+                    when: {
+                        resolution: '4k'
+                    },
+                    credits: 67
+                },
+                {
+                    when: {
+                        resolution: '1080p'
+                    },
+                    credits: 27
+                },
+                {
+                    credits: 20
+                }
+            ],
+            confidence: 'low',
+            source: 'One third-party table ("transformation 20/27/67" credits a second, tiers not labelled; read as 720p / 1080p / 4k).'
+        },
+        generationSeconds: {
+            base: 30,
+            perVideoSecond: 24
+        }
+    }
+} as const;
+
+export const KlingV3TurboImageToVideoInputSchema = {
+    type: 'object',
+    required: [
+        'prompt',
+        'image_urls',
+        'duration',
+        'resolution'
+    ],
+    properties: {
+        prompt: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 2500
+        },
+        image_urls: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 1,
+            items: {
+                $ref: '#/components/schemas/ImageUrl'
+            }
+        },
+        duration: {
+            $ref: '#/components/schemas/DurationSeconds3To15'
+        },
+        resolution: {
+            type: 'string',
+            enum: [
+                '720p',
+                '1080p'
+            ],
+            default: '720p'
+        }
+    }
+} as const;
+
+export const KlingV3TurboImageToVideoRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            const: 'kling/v3-turbo-image-to-video'
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/KlingV3TurboImageToVideoInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling/v3-turbo-image-to-video',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                prompt: 'The camera pushes in as the girl looks up from her book and smiles',
+                image_urls: [
+                    'https://static.aiquickdraw.com/tools/example/1764851002741_i0lEiI8I.png'
+                ],
+                duration: '5',
+                resolution: '720p'
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling/v3-turbo-image-to-video',
+        name: 'Kling V3 Turbo image-to-video',
+        generation: 'V3 Turbo',
+        kind: 'image-to-video',
+        summary: 'Fast image-to-video, 3–15 s, 720p or 1080p.',
+        docs: 'https://docs.kie.ai/market/kling/v3-turbo-image-to-video.md',
+        sources: 'Docs-derived catalog only; third-party code builds the same payloads.',
+        confidence: 'medium',
+        seconds: {
+            field: 'duration'
+        },
+        audio: 'none',
+        credits: {
+            per: 'second',
+            rules: [
+                {
+                    when: {
+                        resolution: '1080p'
+                    },
+                    credits: 22.5
+                },
+                {
+                    credits: 18
+                }
+            ],
+            confidence: 'medium',
+            source: 'Third-party price tables (kie.ai\'s kling-3-0-turbo page as read 2026-06; 720p 18, 1080p 22.5 credits a second, $0.09 / $0.1125).'
+        },
+        generationSeconds: {
+            base: 10,
+            perVideoSecond: 6
+        }
+    }
+} as const;
+
+export const KlingV3TurboTextToVideoInputSchema = {
+    type: 'object',
+    required: [
+        'prompt',
+        'aspect_ratio',
+        'duration',
+        'resolution'
+    ],
+    properties: {
+        prompt: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 2500
+        },
+        aspect_ratio: {
+            $ref: '#/components/schemas/AspectRatio',
+            default: '16:9'
+        },
+        duration: {
+            $ref: '#/components/schemas/DurationSeconds3To15'
+        },
+        resolution: {
+            type: 'string',
+            enum: [
+                '720p',
+                '1080p'
+            ],
+            default: '720p'
+        }
+    }
+} as const;
+
+export const KlingV3TurboTextToVideoRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            const: 'kling/v3-turbo-text-to-video'
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/KlingV3TurboTextToVideoInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling/v3-turbo-text-to-video',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                prompt: 'A red fox trots through fresh snow in a silent birch forest at dawn',
+                aspect_ratio: '16:9',
+                duration: '5',
+                resolution: '720p'
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling/v3-turbo-text-to-video',
+        name: 'Kling V3 Turbo text-to-video',
+        generation: 'V3 Turbo',
+        kind: 'text-to-video',
+        summary: 'Fast text-to-video, 3–15 s, 720p or 1080p.',
+        docs: 'https://docs.kie.ai/market/kling/v3-turbo-text-to-video.md',
+        sources: 'Docs-derived catalog only; third-party code builds the same payloads.',
+        confidence: 'medium',
+        seconds: {
+            field: 'duration'
+        },
+        audio: 'none',
+        credits: {
+            per: 'second',
+            rules: [
+                {
+                    when: {
+                        resolution: '1080p'
+                    },
+                    credits: 22.5
+                },
+                {
+                    credits: 18
+                }
+            ],
+            confidence: 'medium',
+            source: 'Third-party price tables, as V3 Turbo image-to-video.'
+        },
+        generationSeconds: {
+            base: 10,
+            perVideoSecond: 6
+        }
+    }
+} as const;
+
+export const KlingAiAvatarInputSchema = {
+    type: 'object',
+    required: [
+        'image_url',
+        'audio_url',
+        'prompt'
+    ],
+    properties: {
+        image_url: {
+            $ref: '#/components/schemas/ImageUrl'
+        },
+        audio_url: {
+            $ref: '#/components/schemas/AudioUrl'
+        },
+        prompt: {
+            type: 'string',
+            maxLength: 5000
+        }
+    }
+} as const;
+
+export const KlingAiAvatarStandardRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            enum: [
+                'kling/ai-avatar-standard',
+                'kling/v1-avatar-standard'
+            ]
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/KlingAiAvatarInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling/ai-avatar-standard',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                image_url: 'https://static.aiquickdraw.com/tools/example/1765185907584_CwBRMbCI.png',
+                audio_url: 'https://static.aiquickdraw.com/tools/example/1765185908946_MxZ52SG4.mp3',
+                prompt: ''
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling/ai-avatar-standard',
+        name: 'Kling AI Avatar Standard',
+        generation: 'AI Avatar',
+        kind: 'avatar',
+        summary: 'A talking avatar (lip-sync) from a portrait and a voice track, 720p.',
+        docs: 'https://docs.kie.ai/market/kling/ai-avatar-standard.md',
+        sources: 'Docs-derived catalog and the 2026-04 Chinese page (which adds WebP and says 10 MB for the audio, against the catalog\'s 100 MB / 5 minutes).',
+        confidence: 'high',
+        aliases: [
+            'kling/v1-avatar-standard'
+        ],
+        seconds: {
+            assumed: 5,
+            note: 'There is no duration input; the video follows the audio (up to 15 s per a third-party table). The mock assumes 5 s.'
+        },
+        audio: 'always',
+        credits: {
+            per: 'video',
+            rules: [
+                {
+                    credits: 8
+                }
+            ],
+            confidence: 'low',
+            source: 'Disputed. Two third-party tables say 8 credits ($0.04) for "up to 15 seconds, 720p"; another says 5 credits a second.'
+        },
+        generationSeconds: {
+            base: 20,
+            perVideoSecond: 12
+        }
+    }
+} as const;
+
+export const KlingAiAvatarProRequestSchema = {
+    type: 'object',
+    required: [
+        'model',
+        'input'
+    ],
+    properties: {
+        model: {
+            type: 'string',
+            enum: [
+                'kling/ai-avatar-pro',
+                'kling/ai-avatar-v1-pro'
+            ]
+        },
+        callBackUrl: {
+            $ref: '#/components/schemas/CallbackUrl'
+        },
+        input: {
+            $ref: '#/components/schemas/KlingAiAvatarInput'
+        }
+    },
+    examples: [
+        {
+            model: 'kling/ai-avatar-pro',
+            callBackUrl: 'https://your-domain.com/api/callback',
+            input: {
+                image_url: 'https://static.aiquickdraw.com/tools/example/1765185907584_CwBRMbCI.png',
+                audio_url: 'https://static.aiquickdraw.com/tools/example/1765185908946_MxZ52SG4.mp3',
+                prompt: ''
+            }
+        }
+    ],
+    'x-model': {
+        id: 'kling/ai-avatar-pro',
+        name: 'Kling AI Avatar Pro',
+        generation: 'AI Avatar',
+        kind: 'avatar',
+        summary: 'A talking avatar (lip-sync) from a portrait and a voice track, 1080p.',
+        docs: 'https://docs.kie.ai/market/kling/ai-avatar-pro.md',
+        sources: 'Docs-derived catalog and the 2026-04 Chinese page (same disagreements as Standard).',
+        confidence: 'high',
+        aliases: [
+            'kling/ai-avatar-v1-pro'
+        ],
+        seconds: {
+            assumed: 5,
+            note: 'There is no duration input; the video follows the audio (up to 15 s per a third-party table). The mock assumes 5 s.'
+        },
+        audio: 'always',
+        credits: {
+            per: 'video',
+            rules: [
+                {
+                    credits: 16
+                }
+            ],
+            confidence: 'low',
+            source: 'Disputed. Two third-party tables say 16 credits ($0.08) for "up to 15 seconds, 1080p"; another says 10 credits a second.'
+        },
+        generationSeconds: {
+            base: 25,
+            perVideoSecond: 16
+        }
+    }
+} as const;
+
+export const CreateTaskRequestSchema = {
+    oneOf: [
+        {
+            $ref: '#/components/schemas/KlingV21ProRequest'
+        },
+        {
+            $ref: '#/components/schemas/KlingV21StandardRequest'
+        },
+        {
+            $ref: '#/components/schemas/KlingV21MasterImageToVideoRequest'
+        },
+        {
+            $ref: '#/components/schemas/KlingV21MasterTextToVideoRequest'
+        },
+        {
+            $ref: '#/components/schemas/KlingV25TurboImageToVideoProRequest'
+        },
+        {
+            $ref: '#/components/schemas/KlingV25TurboTextToVideoProRequest'
+        },
+        {
+            $ref: '#/components/schemas/Kling26TextToVideoRequest'
+        },
+        {
+            $ref: '#/components/schemas/Kling26ImageToVideoRequest'
+        },
+        {
+            $ref: '#/components/schemas/Kling26MotionControlRequest'
+        },
+        {
+            $ref: '#/components/schemas/Kling30VideoRequest'
+        },
+        {
+            $ref: '#/components/schemas/Kling30MotionControlRequest'
+        },
+        {
+            $ref: '#/components/schemas/Kling30OmniTextToVideoRequest'
+        },
+        {
+            $ref: '#/components/schemas/Kling30OmniImageToVideoRequest'
+        },
+        {
+            $ref: '#/components/schemas/Kling30OmniReferenceToVideoRequest'
+        },
+        {
+            $ref: '#/components/schemas/Kling30OmniTransformationRequest'
+        },
+        {
+            $ref: '#/components/schemas/KlingV3TurboImageToVideoRequest'
+        },
+        {
+            $ref: '#/components/schemas/KlingV3TurboTextToVideoRequest'
+        },
+        {
+            $ref: '#/components/schemas/KlingAiAvatarStandardRequest'
+        },
+        {
+            $ref: '#/components/schemas/KlingAiAvatarProRequest'
+        }
+    ],
+    discriminator: {
+        propertyName: 'model',
+        mapping: {
+            'kling/v2-1-pro': '#/components/schemas/KlingV21ProRequest',
+            'kling/v2-1-standard': '#/components/schemas/KlingV21StandardRequest',
+            'kling/v2-1-master-image-to-video': '#/components/schemas/KlingV21MasterImageToVideoRequest',
+            'kling/v2-1-master-text-to-video': '#/components/schemas/KlingV21MasterTextToVideoRequest',
+            'kling/v2-5-turbo-image-to-video-pro': '#/components/schemas/KlingV25TurboImageToVideoProRequest',
+            'kling/v2-5-turbo-text-to-video-pro': '#/components/schemas/KlingV25TurboTextToVideoProRequest',
+            'kling-2.6/text-to-video': '#/components/schemas/Kling26TextToVideoRequest',
+            'kling-2.6/image-to-video': '#/components/schemas/Kling26ImageToVideoRequest',
+            'kling-2.6/motion-control': '#/components/schemas/Kling26MotionControlRequest',
+            'kling-3.0/video': '#/components/schemas/Kling30VideoRequest',
+            'kling-3.0/motion-control': '#/components/schemas/Kling30MotionControlRequest',
+            'kling-3.0-omni/text-to-video': '#/components/schemas/Kling30OmniTextToVideoRequest',
+            'kling-3.0-omni/image-to-video': '#/components/schemas/Kling30OmniImageToVideoRequest',
+            'kling-3.0-omni/reference-to-video': '#/components/schemas/Kling30OmniReferenceToVideoRequest',
+            'kling-3.0-omni/transformation': '#/components/schemas/Kling30OmniTransformationRequest',
+            'kling/v3-turbo-image-to-video': '#/components/schemas/KlingV3TurboImageToVideoRequest',
+            'kling/v3-turbo-text-to-video': '#/components/schemas/KlingV3TurboTextToVideoRequest',
+            'kling/ai-avatar-standard': '#/components/schemas/KlingAiAvatarStandardRequest',
+            'kling/ai-avatar-pro': '#/components/schemas/KlingAiAvatarProRequest',
+            'kling/v1-avatar-standard': '#/components/schemas/KlingAiAvatarStandardRequest',
+            'kling/ai-avatar-v1-pro': '#/components/schemas/KlingAiAvatarProRequest'
         }
     }
 } as const;
@@ -422,11 +3198,11 @@ export const CallbackRecordSchema = {
             ],
             properties: {
                 consumeCredits: {
-                    type: 'integer',
+                    type: 'number',
                     minimum: 0
                 },
                 remainedCredits: {
-                    type: 'integer'
+                    type: 'number'
                 }
             }
         }

@@ -65,12 +65,26 @@ export type TaskId = string;
 export type UnixMillis = number;
 
 /**
- * The model. This contract covers Kling v2.1 Pro image-to-video only. kie.ai answers a model
- * it does not serve with HTTP 200 and `x-unknown-model-message` as `msg` under code 422 (text
- * observed from the live service and matched by published clients).
+ * The 19 Kling models kie.ai serves through the jobs API, the seed `kling/v2-1-pro` first.
+ * Each has its own request schema (see `CreateTaskRequest`) and catalog entry (`x-model`).
+ * kie.ai answers a model it does not serve with HTTP 200 and `x-unknown-model-message` as
+ * `msg` under code 422 (text observed from the live service and matched by published
+ * clients). The deprecated avatar ids are in `KlingModelAlias`.
  *
  */
-export type KlingModel = 'kling/v2-1-pro';
+export type KlingModel = 'kling/v2-1-pro' | 'kling/v2-1-standard' | 'kling/v2-1-master-image-to-video' | 'kling/v2-1-master-text-to-video' | 'kling/v2-5-turbo-image-to-video-pro' | 'kling/v2-5-turbo-text-to-video-pro' | 'kling-2.6/text-to-video' | 'kling-2.6/image-to-video' | 'kling-2.6/motion-control' | 'kling-3.0/video' | 'kling-3.0/motion-control' | 'kling-3.0-omni/text-to-video' | 'kling-3.0-omni/image-to-video' | 'kling-3.0-omni/reference-to-video' | 'kling-3.0-omni/transformation' | 'kling/v3-turbo-image-to-video' | 'kling/v3-turbo-text-to-video' | 'kling/ai-avatar-standard' | 'kling/ai-avatar-pro';
+
+/**
+ * Older avatar ids, accepted as deprecated aliases of `kling/ai-avatar-standard` and
+ * `kling/ai-avatar-pro`. They appear in older copies of kie.ai's docs (the same inputs and the
+ * same example taskIds as today's pages) and published clients still send them
+ * (`@felores/kie-ai-mcp-server` 5.0.0's `kling_avatar` tool). Whether kie.ai still accepts
+ * them is not known; today's docs use the new ids. A task keeps the id it was created with.
+ *
+ *
+ * @deprecated
+ */
+export type KlingModelAlias = 'kling/v1-avatar-standard' | 'kling/ai-avatar-v1-pro';
 
 /**
  * An absolute http(s) URL.
@@ -108,14 +122,178 @@ export type OptionalImageUrl = ImageUrl | NoUrl;
 export type CallbackUrl = HttpUrl | NoUrl;
 
 /**
- * Length of the video in seconds. A **string**, not a number. Price - 50 credits for "5", 100 for "10".
+ * Width to height of the video.
+ */
+export type AspectRatio = '16:9' | '9:16' | '1:1';
+
+/**
+ * Length of the video in seconds. A **string**, not a number.
  */
 export type Duration = '5' | '10';
 
 /**
+ * Length of the video in whole seconds, 3 to 15. A **string**, not a number.
+ */
+export type DurationSeconds3To15 = '3' | '4' | '5' | '6' | '7' | '8' | '9' | '10' | '11' | '12' | '13' | '14' | '15';
+
+/**
+ * Length of the video in whole seconds, 3 to 15. An **integer** (the Omni models only).
+ */
+export type OmniDuration = 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 13 | 14 | 15;
+
+/**
+ * Output resolution (`4k` with a lowercase k).
+ */
+export type OmniResolution = '720p' | '1080p' | '4k';
+
+/**
+ * Classifier-free guidance scale - how closely the model follows the prompt. 0 to 1 in
+ * steps of 0.1. Check the step with a tolerance: in binary floating point 0.7 / 0.1 is
+ * 6.999…, which strict JSON Schema validators (ajv without multipleOfPrecision) reject.
+ *
+ */
+export type CfgScale = number;
+
+/**
+ * URL of a video already uploaded somewhere public (a URL, not the file content). Formats:
+ * `video/mp4`, `video/quicktime` (some doc copies add `video/x-matroska`). At most 100 MB.
+ *
+ */
+export type VideoUrl = string;
+
+/**
+ * URL of an audio file already uploaded somewhere public. Formats: `audio/mpeg`, `audio/wav`,
+ * `audio/x-wav`, `audio/aac`, `audio/mp4`, `audio/ogg`. Size: the docs-derived catalog says
+ * 100 MB and at most 5 minutes, the Chinese page (2026-04) and other copies say 10 MB; this
+ * contract takes the stricter 10 MB.
+ *
+ */
+export type AudioUrl = string;
+
+/**
+ * URL of a file for the Omni models: http, https or `oss://`. Images JPG/JPEG/PNG up to
+ * 50 MB, at least 300 px per side, aspect ratio 0.4–2.5; videos MP4/MOV up to 200 MB, 3 to
+ * 15.5 s, 700–4553 px per side, 24–60 fps.
+ *
+ */
+export type OmniFileUrl = string;
+
+/**
+ * Kling 3.0 shot
+ *
+ * One shot of a `kling-3.0/video` multi-shot video.
+ */
+export type KlingShot = {
+    /**
+     * What happens in this shot. At most 500 characters (each `@element` counts 37).
+     */
+    prompt: string;
+    /**
+     * Length of the shot in seconds, 1 to 12.
+     */
+    duration: number;
+};
+
+/**
+ * Kling 3.0 element
+ *
+ * A character or object kept consistent across the video, referenced in prompts as
+ * `@name`. `element_input_audio_urls`, `start_time` and `end_time` appear only in the
+ * docs-derived catalog, not in the 2026-04 page copy.
+ *
+ */
+export type KlingElement = {
+    /**
+     * The name prompts use as `@name`.
+     */
+    name: string;
+    /**
+     * What the element is.
+     */
+    description: string;
+    /**
+     * 2 to 4 JPG or PNG images of the element, up to 10 MB each.
+     */
+    element_input_urls: Array<ImageUrl>;
+    /**
+     * Voice samples of the element, 5 to 30 seconds each.
+     */
+    element_input_audio_urls?: Array<AudioUrl>;
+    /**
+     * Start of the used span in ms (videos only); 0 when omitted.
+     */
+    start_time?: number;
+    /**
+     * End of the used span in ms, after `start_time`, 3000 to 8000 ms after it.
+     */
+    end_time?: number;
+};
+
+/**
+ * Omni shot
+ *
+ * One shot of an Omni multi-shot video.
+ */
+export type OmniShot = {
+    /**
+     * What happens in this shot, 1 to 512 characters.
+     */
+    prompt: string;
+    /**
+     * Length of the shot in seconds, 1 to 15.
+     */
+    duration: number;
+};
+
+/**
+ * Omni element (subject)
+ *
+ * A subject kept consistent across the video, referenced as `@name`: 2 to 4 images, or
+ * exactly one video (no mixing). How many subjects a task may have depends on their kind and
+ * on the other inputs (see each model's `elements`).
+ *
+ */
+export type OmniElement = {
+    /**
+     * A unique name, used in prompts as `@name`.
+     */
+    name: string;
+    /**
+     * What the subject is.
+     */
+    description: string;
+    /**
+     * 2 to 4 images, or exactly 1 video, of the subject.
+     */
+    element_input_urls: Array<OmniFileUrl>;
+    /**
+     * Voice samples of the subject, 5 to 30 seconds each when their length can be read.
+     */
+    element_input_audio_urls?: Array<OmniFileUrl>;
+    /**
+     * Start of the used span of a video subject, in ms.
+     */
+    start_time?: number;
+    /**
+     * End of the used span of a video subject, in ms; the span is 3000 to 8000 ms.
+     */
+    end_time?: number;
+};
+
+/**
+ * `customize_multi_shots` and `prefer_multi_shots` cannot both be true. With
+ * `customize_multi_shots: true`, `multi_prompt` must hold at least one shot; with `false`, it
+ * must be empty or omitted. (`customize_multi_shots` is documented with default `true` on
+ * text-to-video, which would make a prompt-only request fail; that is not verified live, so
+ * the rule applies to the value sent, and explicitly sending it is recommended.)
+ *
+ */
+export type OmniMultiShotRule = unknown;
+
+/**
  * Kling v2.1 Pro input
  *
- * The generation's inputs (`input` of the create request).
+ * The inputs of `kling/v2-1-pro` (`input` of the create request).
  */
 export type KlingV21ProInput = {
     /**
@@ -128,26 +306,846 @@ export type KlingV21ProInput = {
      * Elements to keep out of the video. At most 500 characters.
      */
     negative_prompt?: string;
+    cfg_scale?: CfgScale;
+    tail_image_url?: OptionalImageUrl;
+};
+
+/**
+ * kling/v2-1-pro
+ *
+ * Kling v2.1 Pro, image-to-video with an optional end frame. The seed model.
+ */
+export type KlingV21ProRequest = {
+    model: 'kling/v2-1-pro';
+    callBackUrl?: CallbackUrl;
+    input: KlingV21ProInput;
+};
+
+/**
+ * Kling v2.1 Standard input
+ */
+export type KlingV21StandardInput = {
     /**
-     * Classifier-free guidance scale - how closely the model follows the prompt. 0 to 1 in
-     * steps of 0.1. Check the step with a tolerance: in binary floating point 0.7 / 0.1 is
-     * 6.999…, which strict JSON Schema validators (ajv without multipleOfPrecision) reject.
+     * Text describing the video to generate. At most 5000 characters.
+     */
+    prompt: string;
+    image_url: ImageUrl;
+    duration?: Duration;
+    /**
+     * Elements to keep out of the video. At most 500 characters.
+     */
+    negative_prompt?: string;
+    cfg_scale?: CfgScale;
+};
+
+/**
+ * kling/v2-1-standard
+ *
+ * Kling v2.1 Standard, image-to-video (no end frame). Cheapest of the 2.1 models.
+ */
+export type KlingV21StandardRequest = {
+    model: 'kling/v2-1-standard';
+    callBackUrl?: CallbackUrl;
+    input: KlingV21StandardInput;
+};
+
+/**
+ * Kling v2.1 Master image-to-video input
+ */
+export type KlingV21MasterImageToVideoInput = {
+    /**
+     * Text describing the video to generate. At most 5000 characters.
+     */
+    prompt: string;
+    image_url: ImageUrl;
+    duration?: Duration;
+    /**
+     * Elements to keep out of the video. At most 500 characters.
+     */
+    negative_prompt?: string;
+    cfg_scale?: CfgScale;
+};
+
+/**
+ * kling/v2-1-master-image-to-video
+ *
+ * Kling v2.1 Master, image-to-video. The highest quality of the 2.1 models.
+ */
+export type KlingV21MasterImageToVideoRequest = {
+    model: 'kling/v2-1-master-image-to-video';
+    callBackUrl?: CallbackUrl;
+    input: KlingV21MasterImageToVideoInput;
+};
+
+/**
+ * Kling v2.1 Master text-to-video input
+ */
+export type KlingV21MasterTextToVideoInput = {
+    /**
+     * Text describing the video to generate. At most 5000 characters.
+     */
+    prompt: string;
+    aspect_ratio?: AspectRatio;
+    duration?: Duration;
+    /**
+     * Elements to keep out of the video. At most 500 characters.
+     */
+    negative_prompt?: string;
+    cfg_scale?: CfgScale;
+};
+
+/**
+ * kling/v2-1-master-text-to-video
+ *
+ * Kling v2.1 Master, text-to-video.
+ */
+export type KlingV21MasterTextToVideoRequest = {
+    model: 'kling/v2-1-master-text-to-video';
+    callBackUrl?: CallbackUrl;
+    input: KlingV21MasterTextToVideoInput;
+};
+
+/**
+ * Kling v2.5 Turbo Pro image-to-video input
+ */
+export type KlingV25TurboImageToVideoProInput = {
+    /**
+     * Text describing the video to generate. At most 2500 characters.
+     */
+    prompt: string;
+    image_url: ImageUrl;
+    tail_image_url?: OptionalImageUrl;
+    duration?: Duration;
+    /**
+     * Elements to keep out of the video. At most 2496 characters (sic, kie.ai's Chinese page).
+     */
+    negative_prompt?: string;
+    cfg_scale?: CfgScale;
+};
+
+/**
+ * kling/v2-5-turbo-image-to-video-pro
+ *
+ * Kling v2.5 Turbo Pro, image-to-video with an optional end frame. kie.ai's English page
+ * copies its model enum from `kling/v2-1-master-image-to-video` while its text names this id;
+ * the Chinese page, the mintlify example and third-party clients all send
+ * `kling/v2-5-turbo-image-to-video-pro`, so this contract does too (not verified live).
+ *
+ */
+export type KlingV25TurboImageToVideoProRequest = {
+    model: 'kling/v2-5-turbo-image-to-video-pro';
+    callBackUrl?: CallbackUrl;
+    input: KlingV25TurboImageToVideoProInput;
+};
+
+/**
+ * Kling v2.5 Turbo Pro text-to-video input
+ */
+export type KlingV25TurboTextToVideoProInput = {
+    /**
+     * Text describing the video to generate. At most 2500 characters.
+     */
+    prompt: string;
+    aspect_ratio?: AspectRatio;
+    duration?: Duration;
+    /**
+     * Elements to keep out of the video. At most 2500 characters.
+     */
+    negative_prompt?: string;
+    cfg_scale?: CfgScale;
+};
+
+/**
+ * kling/v2-5-turbo-text-to-video-pro
+ *
+ * Kling v2.5 Turbo Pro, text-to-video.
+ */
+export type KlingV25TurboTextToVideoProRequest = {
+    model: 'kling/v2-5-turbo-text-to-video-pro';
+    callBackUrl?: CallbackUrl;
+    input: KlingV25TurboTextToVideoProInput;
+};
+
+/**
+ * Kling 2.6 text-to-video input
+ */
+export type Kling26TextToVideoInput = {
+    /**
+     * Text describing the video to generate. At most 1000 characters.
+     */
+    prompt: string;
+    /**
+     * Whether the video has sound (native audio; doubles the price).
+     */
+    sound: boolean;
+    aspect_ratio: AspectRatio;
+    duration: Duration;
+};
+
+/**
+ * kling-2.6/text-to-video
+ *
+ * Kling 2.6, text-to-video with optional native audio.
+ */
+export type Kling26TextToVideoRequest = {
+    model: 'kling-2.6/text-to-video';
+    callBackUrl?: CallbackUrl;
+    input: Kling26TextToVideoInput;
+};
+
+/**
+ * Kling 2.6 image-to-video input
+ */
+export type Kling26ImageToVideoInput = {
+    /**
+     * Text describing the video to generate. At most 1000 characters.
+     */
+    prompt: string;
+    /**
+     * The start frame, exactly one image (JPEG, PNG or WebP, up to 10 MB). There is no `aspect_ratio`; the image decides it.
+     */
+    image_urls: [
+        ImageUrl
+    ];
+    /**
+     * Whether the video has sound (native audio; doubles the price).
+     */
+    sound: boolean;
+    duration: Duration;
+};
+
+/**
+ * kling-2.6/image-to-video
+ *
+ * Kling 2.6, image-to-video (start frame) with optional native audio. An older doc copy lists
+ * durations up to 80 s and `sound` defaulting to true; every other source disagrees, so this
+ * contract follows the current pages (`"5"` or `"10"`, `sound` required).
+ *
+ */
+export type Kling26ImageToVideoRequest = {
+    model: 'kling-2.6/image-to-video';
+    callBackUrl?: CallbackUrl;
+    input: Kling26ImageToVideoInput;
+};
+
+/**
+ * Kling 2.6 motion control input
+ */
+export type Kling26MotionControlInput = {
+    /**
+     * Optional text guiding the video. At most 2500 characters.
+     */
+    prompt?: string;
+    /**
+     * One image of the character, head, shoulders and torso clearly visible: JPEG or PNG, up to
+     * 10 MB, larger than 300 px, aspect ratio 2:5 to 5:2.
      *
      */
-    cfg_scale?: number;
-    tail_image_url?: OptionalImageUrl;
+    input_urls: [
+        ImageUrl
+    ];
+    /**
+     * One driving video whose motion the character follows: MP4 or QuickTime (some copies add
+     * Matroska), up to 100 MB, 3 to 30 seconds (10 s with `character_orientation: image`).
+     *
+     */
+    video_urls: [
+        VideoUrl
+    ];
+    /**
+     * `image`: the person faces as in the picture (driving video up to 10 s). `video`: as in the video (up to 30 s).
+     */
+    character_orientation: 'image' | 'video';
+    /**
+     * Output resolution. (The catalog's text says "std"/"pro", contradicting its own enum; the enum and the Chinese page say 720p/1080p.)
+     */
+    mode: '720p' | '1080p';
+};
+
+/**
+ * kling-2.6/motion-control
+ *
+ * Kling 2.6 motion control, a character image animated by a driving video. The output follows the driving video's length.
+ */
+export type Kling26MotionControlRequest = {
+    model: 'kling-2.6/motion-control';
+    callBackUrl?: CallbackUrl;
+    input: Kling26MotionControlInput;
+};
+
+/**
+ * Kling 3.0 input
+ */
+export type Kling30VideoInput = {
+    /**
+     * Text describing the video to generate (used when `multi_shots` is false). No documented maximum.
+     */
+    prompt: string;
+    /**
+     * Optional frames: one image is the first frame, two are the first and last frames (with
+     * `multi_shots`, only a first frame). Required when the prompt references elements
+     * (`@name`). With images, the aspect ratio follows them.
+     *
+     */
+    image_urls?: Array<ImageUrl>;
+    /**
+     * Whether the video has sound (native audio). Defaults to true with `multi_shots`.
+     */
+    sound: boolean;
+    duration: DurationSeconds3To15;
+    aspect_ratio: AspectRatio;
+    /**
+     * `std` 720p, `pro` 1080p, `4K` 2160p (3840×2160 at 16:9).
+     */
+    mode: 'std' | 'pro' | '4K';
+    /**
+     * Multi-shot mode, the shots described by `multi_prompt`.
+     */
+    multi_shots?: boolean;
+    /**
+     * The shots of a multi-shot video, at most 5 (required and non-empty with `multi_shots`).
+     */
+    multi_prompt?: Array<KlingShot>;
+    /**
+     * Up to 3 elements (characters or objects) referenced in prompts as `@name`.
+     */
+    kling_elements?: Array<KlingElement>;
+};
+
+/**
+ * kling-3.0/video
+ *
+ * Kling 3.0: text-to-video, or image-to-video from a first (and last) frame, single or
+ * multi-shot, with native audio and consistent elements. The docs-derived catalog lists
+ * `multi_shots` and `multi_prompt` as required although each applies in one mode only; a
+ * published client (`@felores/kie-ai-mcp-server` 5.0.0) omits both for a single shot, so this
+ * contract makes them optional with their documented defaults (`false`, `[]`). An old page
+ * copy uses `"model": "kling-3.0"`; the schema and curl example use `kling-3.0/video`.
+ *
+ */
+export type Kling30VideoRequest = {
+    model: 'kling-3.0/video';
+    callBackUrl?: CallbackUrl;
+    input: Kling30VideoInput;
+};
+
+/**
+ * Kling 3.0 motion control input
+ */
+export type Kling30MotionControlInput = {
+    /**
+     * Optional text guiding the video, 0 to 2500 characters.
+     */
+    prompt?: string;
+    /**
+     * One image of the character (head, shoulders and torso visible): JPEG or PNG, up to
+     * 10 MB, larger than 340 px, aspect ratio 2:5 to 5:2.
+     *
+     */
+    input_urls: [
+        ImageUrl
+    ];
+    /**
+     * One driving video, MP4 or QuickTime, 3 to 30 seconds, up to 100 MB.
+     */
+    video_urls: [
+        VideoUrl
+    ];
+    /**
+     * Output resolution. The page's text says `std`/`pro`, but its example sends `720p`, a
+     * third-party integration reports that `std`/`pro` answer "mode is not within the range of
+     * allowed options" while `720p`/`1080p` work, and prices are keyed by them.
+     *
+     */
+    mode?: '720p' | '1080p';
+    /**
+     * `video` (recommended): the character faces as in the video; `image`: as in the picture.
+     */
+    character_orientation?: 'image' | 'video';
+    /**
+     * Whether the background comes from the driving video or the image.
+     */
+    background_source?: 'input_video' | 'input_image';
+};
+
+/**
+ * kling-3.0/motion-control
+ *
+ * Kling 3.0 motion control. One copy of the page lists `callBackUrl` as required; every other
+ * page calls it optional, and so does this contract.
+ *
+ */
+export type Kling30MotionControlRequest = {
+    model: 'kling-3.0/motion-control';
+    callBackUrl?: CallbackUrl;
+    input: Kling30MotionControlInput;
+};
+
+/**
+ * Kling 3.0 Omni text-to-video input
+ */
+export type Kling30OmniTextToVideoInput = OmniMultiShotRule & {
+    /**
+     * Text describing the video, 1 to 3072 characters, not only spaces.
+     */
+    prompt: string;
+    aspect_ratio?: AspectRatio;
+    /**
+     * Whether the video has sound (native audio).
+     */
+    audio?: boolean;
+    /**
+     * Shots given in `multi_prompt`. Documented default `true`; send it explicitly.
+     */
+    customize_multi_shots?: boolean;
+    /**
+     * Let the model plan the shots. Not together with `customize_multi_shots`.
+     */
+    prefer_multi_shots?: boolean;
+    duration?: OmniDuration;
+    /**
+     * The shots, at most 6 (with `customize_multi_shots` only).
+     */
+    multi_prompt?: Array<OmniShot>;
+    /**
+     * Subjects referenced as `@name`. Image subjects only, up to 7; video subjects, up to 3; both, 3 videos and 4 image subjects.
+     */
+    elements?: Array<OmniElement>;
+    resolution?: OmniResolution;
+};
+
+/**
+ * kling-3.0-omni/text-to-video
+ *
+ * Kling 3.0 Omni ("O3"), text-to-video with subjects, multi-shot and audio. The docs mark the
+ * input object `"type": "string"`, a generator artefact: send a JSON object.
+ *
+ */
+export type Kling30OmniTextToVideoRequest = {
+    model: 'kling-3.0-omni/text-to-video';
+    callBackUrl?: CallbackUrl;
+    input: Kling30OmniTextToVideoInput;
+};
+
+/**
+ * Kling 3.0 Omni image-to-video input
+ *
+ * One of two forms, told apart by the number of images.
+ */
+export type Kling30OmniImageToVideoInput = (OmniMultiShotRule & {
+    /**
+     * The first frame, one JPG or PNG image (≤ 50 MB, ≥ 300 px per side, aspect 0.4–2.5).
+     */
+    image_urls: [
+        OmniFileUrl
+    ];
+    /**
+     * Text describing the video, at most 3072 characters, not only spaces.
+     */
+    prompt: string;
+    /**
+     * `auto` follows the image; the others apply with `customize_multi_shots` only.
+     */
+    aspect_ratio?: '16:9' | '9:16' | '1:1' | 'auto';
+    /**
+     * Whether the video has sound. Send it explicitly.
+     */
+    audio?: boolean;
+    /**
+     * Shots given in `multi_prompt`. Send it explicitly.
+     */
+    customize_multi_shots?: boolean;
+    /**
+     * Let the model plan the shots. Not together with `customize_multi_shots`.
+     */
+    prefer_multi_shots?: boolean;
+    duration?: OmniDuration;
+    /**
+     * The shots, 1 to 6 (required with `customize_multi_shots`).
+     */
+    multi_prompt?: Array<OmniShot>;
+    /**
+     * Up to 3 subjects referenced as `@name`.
+     */
+    elements?: Array<OmniElement>;
+    resolution?: OmniResolution;
+}) | (OmniMultiShotRule & {
+    /**
+     * The first and the last frame, two JPG or PNG images.
+     */
+    image_urls: [
+        OmniFileUrl,
+        OmniFileUrl
+    ];
+    /**
+     * Text describing the video, at most 3072 characters, not only spaces.
+     */
+    prompt: string;
+    /**
+     * `auto` follows the images.
+     */
+    aspect_ratio?: '16:9' | '9:16' | '1:1' | 'auto';
+    /**
+     * Whether the video has sound. Send it explicitly.
+     */
+    audio?: boolean;
+    /**
+     * Shots given in `multi_prompt`.
+     */
+    customize_multi_shots?: boolean;
+    /**
+     * Let the model plan the shots. Not together with `customize_multi_shots`.
+     */
+    prefer_multi_shots?: boolean;
+    duration?: OmniDuration;
+    /**
+     * The shots, 1 to 6 (required with `customize_multi_shots`).
+     */
+    multi_prompt?: Array<OmniShot>;
+    /**
+     * Up to 3 subjects referenced as `@name`.
+     */
+    elements?: Array<OmniElement>;
+    resolution?: OmniResolution;
+});
+
+/**
+ * kling-3.0-omni/image-to-video
+ *
+ * Kling 3.0 Omni, image-to-video from a first frame, or a first and a last frame.
+ */
+export type Kling30OmniImageToVideoRequest = {
+    model: 'kling-3.0-omni/image-to-video';
+    callBackUrl?: CallbackUrl;
+    input: Kling30OmniImageToVideoInput;
+};
+
+/**
+ * Kling 3.0 Omni reference-to-video input
+ *
+ * One of three forms: reference images only; one reference video only; or a reference video
+ * with images. With a reference video there is no audio, and the video-only form has no
+ * `duration` (the video decides it).
+ *
+ */
+export type Kling30OmniReferenceToVideoInput = (OmniMultiShotRule & {
+    /**
+     * Reference images, at most 7 (JPG or PNG, ≤ 50 MB, ≥ 300 px per side, aspect 0.4–2.5).
+     */
+    image_urls: Array<OmniFileUrl>;
+    /**
+     * Text describing the video, 1 to 3072 characters.
+     */
+    prompt: string;
+    aspect_ratio?: AspectRatio;
+    /**
+     * Whether the video has sound.
+     */
+    audio?: boolean;
+    /**
+     * Shots given in `multi_prompt`.
+     */
+    customize_multi_shots?: boolean;
+    /**
+     * Let the model plan the shots. Not together with `customize_multi_shots`.
+     */
+    prefer_multi_shots?: boolean;
+    duration?: OmniDuration;
+    /**
+     * The shots, 1 to 6 (with `customize_multi_shots`).
+     */
+    multi_prompt?: Array<OmniShot>;
+    /**
+     * Subjects referenced as `@name` (reference images and image subjects together at most 7; video subjects at most 3).
+     */
+    elements?: Array<OmniElement>;
+    resolution?: OmniResolution;
+}) | {
+    /**
+     * Always `auto`, the reference video decides it.
+     */
+    aspect_ratio: 'auto';
+    /**
+     * Always false with a reference video.
+     */
+    audio: false;
+    /**
+     * Text describing the video, 1 to 3072 characters.
+     */
+    prompt: string;
+    /**
+     * Image subjects up to 4, or one video subject (not both).
+     */
+    elements?: Array<OmniElement>;
+    resolution?: OmniResolution;
+    /**
+     * One reference video (MP4 or MOV, ≤ 200 MB, 3 to 15.5 s, 700–4553 px per side, 24–60 fps).
+     */
+    video_urls: [
+        OmniFileUrl
+    ];
+} | {
+    aspect_ratio?: AspectRatio;
+    /**
+     * Always false with a reference video.
+     */
+    audio: false;
+    duration?: OmniDuration;
+    /**
+     * Reference images, at most 4.
+     */
+    image_urls: Array<OmniFileUrl>;
+    /**
+     * Text describing the video, 1 to 3072 characters.
+     */
+    prompt: string;
+    resolution?: OmniResolution;
+    /**
+     * One reference video (same limits as the video-only form).
+     */
+    video_urls: [
+        OmniFileUrl
+    ];
+    /**
+     * Unavailable with a reference video in this form (the docs say it must be empty or omitted).
+     */
+    elements?: Array<OmniElement>;
+};
+
+/**
+ * kling-3.0-omni/reference-to-video
+ *
+ * Kling 3.0 Omni, a new video guided by reference images and/or one reference video.
+ */
+export type Kling30OmniReferenceToVideoRequest = {
+    model: 'kling-3.0-omni/reference-to-video';
+    callBackUrl?: CallbackUrl;
+    input: Kling30OmniReferenceToVideoInput;
+};
+
+/**
+ * Kling 3.0 Omni transformation input
+ *
+ * One of two forms: a video alone (restyled; its length decides the output's, no
+ * `duration`), or a video with images (`duration` is a string, documented without an enum;
+ * this contract takes the Omni range, `"3"` to `"15"`).
+ *
+ */
+export type Kling30OmniTransformationInput = {
+    /**
+     * Always `auto`, the video decides it.
+     */
+    aspect_ratio?: 'auto';
+    /**
+     * Whether the video has sound.
+     */
+    audio?: boolean;
+    /**
+     * Subjects referenced as `@name` (image subjects up to 7, video subjects up to 3).
+     */
+    elements?: Array<OmniElement>;
+    /**
+     * How to transform the video, 1 to 3072 characters.
+     */
+    prompt: string;
+    resolution?: OmniResolution;
+    /**
+     * The video to transform (MP4 or MOV, ≤ 200 MB, 3 to 15.5 s).
+     */
+    video_urls: [
+        OmniFileUrl
+    ];
+} | {
+    aspect_ratio?: AspectRatio;
+    /**
+     * Whether the video has sound.
+     */
+    audio?: boolean;
+    duration?: DurationSeconds3To15;
+    /**
+     * Subjects referenced as `@name`.
+     */
+    elements?: Array<OmniElement>;
+    /**
+     * Images to use in the transformation, at most 4.
+     */
+    image_urls: Array<OmniFileUrl>;
+    /**
+     * How to transform the video, 1 to 3072 characters.
+     */
+    prompt: string;
+    resolution?: OmniResolution;
+    /**
+     * The video to transform.
+     */
+    video_urls: [
+        OmniFileUrl
+    ];
+};
+
+/**
+ * kling-3.0-omni/transformation
+ *
+ * Kling 3.0 Omni transformation, video-to-video (restyle, replace, edit), optionally with images.
+ */
+export type Kling30OmniTransformationRequest = {
+    model: 'kling-3.0-omni/transformation';
+    callBackUrl?: CallbackUrl;
+    input: Kling30OmniTransformationInput;
+};
+
+/**
+ * Kling V3 Turbo image-to-video input
+ */
+export type KlingV3TurboImageToVideoInput = {
+    /**
+     * Text describing the video to generate. At most 2500 characters.
+     */
+    prompt: string;
+    /**
+     * The start frame, one JPEG or PNG image up to 10 MB. The schema sets no maximum, but a
+     * third-party adapter learned from live errors that exactly one image works, and others
+     * send one. There is no `aspect_ratio`: the image decides it.
+     *
+     */
+    image_urls: [
+        ImageUrl
+    ];
+    duration: DurationSeconds3To15;
+    /**
+     * Output resolution.
+     */
+    resolution: '720p' | '1080p';
+};
+
+/**
+ * kling/v3-turbo-image-to-video
+ *
+ * Kling V3 Turbo ("Kling 3.0 Turbo"), fast image-to-video. `duration` is documented as a
+ * string "3s - 15s" without an enum; this contract accepts `"3"` to `"15"` (whole seconds).
+ *
+ */
+export type KlingV3TurboImageToVideoRequest = {
+    model: 'kling/v3-turbo-image-to-video';
+    callBackUrl?: CallbackUrl;
+    input: KlingV3TurboImageToVideoInput;
+};
+
+/**
+ * Kling V3 Turbo text-to-video input
+ */
+export type KlingV3TurboTextToVideoInput = {
+    /**
+     * Text describing the video to generate. At most 2500 characters.
+     */
+    prompt: string;
+    aspect_ratio: AspectRatio;
+    duration: DurationSeconds3To15;
+    /**
+     * Output resolution.
+     */
+    resolution: '720p' | '1080p';
+};
+
+/**
+ * kling/v3-turbo-text-to-video
+ *
+ * Kling V3 Turbo, fast text-to-video (`duration` as for image-to-video).
+ */
+export type KlingV3TurboTextToVideoRequest = {
+    model: 'kling/v3-turbo-text-to-video';
+    callBackUrl?: CallbackUrl;
+    input: KlingV3TurboTextToVideoInput;
+};
+
+/**
+ * Kling AI Avatar input
+ *
+ * A portrait and a voice track; the avatar speaks the audio (lip-sync).
+ */
+export type KlingAiAvatarInput = {
+    image_url: ImageUrl;
+    audio_url: AudioUrl;
+    /**
+     * Optional direction for the performance; may be empty. At most 5000 characters.
+     */
+    prompt: string;
+};
+
+/**
+ * kling/ai-avatar-standard
+ *
+ * Kling AI Avatar Standard (720p), a talking avatar from a portrait and an audio track.
+ */
+export type KlingAiAvatarStandardRequest = {
+    /**
+     * `kling/v1-avatar-standard` is a deprecated alias (see `KlingModelAlias`).
+     */
+    model: 'kling/ai-avatar-standard' | 'kling/v1-avatar-standard';
+    callBackUrl?: CallbackUrl;
+    input: KlingAiAvatarInput;
+};
+
+/**
+ * kling/ai-avatar-pro
+ *
+ * Kling AI Avatar Pro (1080p), a talking avatar from a portrait and an audio track.
+ */
+export type KlingAiAvatarProRequest = {
+    /**
+     * `kling/ai-avatar-v1-pro` is a deprecated alias (see `KlingModelAlias`).
+     */
+    model: 'kling/ai-avatar-pro' | 'kling/ai-avatar-v1-pro';
+    callBackUrl?: CallbackUrl;
+    input: KlingAiAvatarInput;
 };
 
 /**
  * Create task request
  *
- * The body of createTask.
+ * The body of createTask: `model` picks one of the 19 request schemas (one per model), each
+ * with its own `input`. A deprecated avatar alias selects its current model's schema.
+ *
  */
-export type CreateTaskRequest = {
-    model: KlingModel;
-    callBackUrl?: CallbackUrl;
-    input: KlingV21ProInput;
-};
+export type CreateTaskRequest = ({
+    model: 'kling/v2-1-pro';
+} & KlingV21ProRequest) | ({
+    model: 'kling/v2-1-standard';
+} & KlingV21StandardRequest) | ({
+    model: 'kling/v2-1-master-image-to-video';
+} & KlingV21MasterImageToVideoRequest) | ({
+    model: 'kling/v2-1-master-text-to-video';
+} & KlingV21MasterTextToVideoRequest) | ({
+    model: 'kling/v2-5-turbo-image-to-video-pro';
+} & KlingV25TurboImageToVideoProRequest) | ({
+    model: 'kling/v2-5-turbo-text-to-video-pro';
+} & KlingV25TurboTextToVideoProRequest) | ({
+    model: 'kling-2.6/text-to-video';
+} & Kling26TextToVideoRequest) | ({
+    model: 'kling-2.6/image-to-video';
+} & Kling26ImageToVideoRequest) | ({
+    model: 'kling-2.6/motion-control';
+} & Kling26MotionControlRequest) | ({
+    model: 'kling-3.0/video';
+} & Kling30VideoRequest) | ({
+    model: 'kling-3.0/motion-control';
+} & Kling30MotionControlRequest) | ({
+    model: 'kling-3.0-omni/text-to-video';
+} & Kling30OmniTextToVideoRequest) | ({
+    model: 'kling-3.0-omni/image-to-video';
+} & Kling30OmniImageToVideoRequest) | ({
+    model: 'kling-3.0-omni/reference-to-video';
+} & Kling30OmniReferenceToVideoRequest) | ({
+    model: 'kling-3.0-omni/transformation';
+} & Kling30OmniTransformationRequest) | ({
+    model: 'kling/v3-turbo-image-to-video';
+} & KlingV3TurboImageToVideoRequest) | ({
+    model: 'kling/v3-turbo-text-to-video';
+} & KlingV3TurboTextToVideoRequest) | ({
+    model: 'kling/ai-avatar-standard' | 'kling/v1-avatar-standard';
+} & KlingAiAvatarStandardRequest) | ({
+    model: 'kling/ai-avatar-pro' | 'kling/ai-avatar-v1-pro';
+} & KlingAiAvatarProRequest);
 
 /**
  * Created task
@@ -197,7 +1195,7 @@ export type FailCode = string | number | null;
 export type TaskRecord = {
     taskId: TaskId;
     /**
-     * The task's model; `kling/v2-1-pro` for tasks created through this contract.
+     * The task's model id, as it was sent (a deprecated alias stays as sent).
      */
     model: string;
     state: TaskState;
@@ -253,7 +1251,7 @@ export type TaskParam = CreateTaskRequest;
  */
 export type TaskResult = {
     /**
-     * The generated video (one MP4 for Kling v2.1 Pro). Download promptly.
+     * The generated video (one MP4 for every Kling model). Download promptly.
      */
     resultUrls: Array<HttpUrl>;
 };

@@ -83,13 +83,49 @@ export const zUnixMillis = z.int().gte(0).register(z.globalRegistry, {
 });
 
 /**
- * The model. This contract covers Kling v2.1 Pro image-to-video only. kie.ai answers a model
- * it does not serve with HTTP 200 and `x-unknown-model-message` as `msg` under code 422 (text
- * observed from the live service and matched by published clients).
+ * The 19 Kling models kie.ai serves through the jobs API, the seed `kling/v2-1-pro` first.
+ * Each has its own request schema (see `CreateTaskRequest`) and catalog entry (`x-model`).
+ * kie.ai answers a model it does not serve with HTTP 200 and `x-unknown-model-message` as
+ * `msg` under code 422 (text observed from the live service and matched by published
+ * clients). The deprecated avatar ids are in `KlingModelAlias`.
  *
  */
-export const zKlingModel = z.enum(['kling/v2-1-pro']).register(z.globalRegistry, {
-    description: 'The model. This contract covers Kling v2.1 Pro image-to-video only. kie.ai answers a model\nit does not serve with HTTP 200 and `x-unknown-model-message` as `msg` under code 422 (text\nobserved from the live service and matched by published clients).\n'
+export const zKlingModel = z.enum([
+    'kling/v2-1-pro',
+    'kling/v2-1-standard',
+    'kling/v2-1-master-image-to-video',
+    'kling/v2-1-master-text-to-video',
+    'kling/v2-5-turbo-image-to-video-pro',
+    'kling/v2-5-turbo-text-to-video-pro',
+    'kling-2.6/text-to-video',
+    'kling-2.6/image-to-video',
+    'kling-2.6/motion-control',
+    'kling-3.0/video',
+    'kling-3.0/motion-control',
+    'kling-3.0-omni/text-to-video',
+    'kling-3.0-omni/image-to-video',
+    'kling-3.0-omni/reference-to-video',
+    'kling-3.0-omni/transformation',
+    'kling/v3-turbo-image-to-video',
+    'kling/v3-turbo-text-to-video',
+    'kling/ai-avatar-standard',
+    'kling/ai-avatar-pro'
+]).register(z.globalRegistry, {
+    description: 'The 19 Kling models kie.ai serves through the jobs API, the seed `kling/v2-1-pro` first.\nEach has its own request schema (see `CreateTaskRequest`) and catalog entry (`x-model`).\nkie.ai answers a model it does not serve with HTTP 200 and `x-unknown-model-message` as\n`msg` under code 422 (text observed from the live service and matched by published\nclients). The deprecated avatar ids are in `KlingModelAlias`.\n'
+});
+
+/**
+ * Older avatar ids, accepted as deprecated aliases of `kling/ai-avatar-standard` and
+ * `kling/ai-avatar-pro`. They appear in older copies of kie.ai's docs (the same inputs and the
+ * same example taskIds as today's pages) and published clients still send them
+ * (`@felores/kie-ai-mcp-server` 5.0.0's `kling_avatar` tool). Whether kie.ai still accepts
+ * them is not known; today's docs use the new ids. A task keeps the id it was created with.
+ *
+ *
+ * @deprecated
+ */
+export const zKlingModelAlias = z.enum(['kling/v1-avatar-standard', 'kling/ai-avatar-v1-pro']).register(z.globalRegistry, {
+    description: 'Older avatar ids, accepted as deprecated aliases of `kling/ai-avatar-standard` and\n`kling/ai-avatar-pro`. They appear in older copies of kie.ai\'s docs (the same inputs and the\nsame example taskIds as today\'s pages) and published clients still send them\n(`@felores/kie-ai-mcp-server` 5.0.0\'s `kling_avatar` tool). Whether kie.ai still accepts\nthem is not known; today\'s docs use the new ids. A task keeps the id it was created with.\n'
 });
 
 /**
@@ -140,16 +176,224 @@ export const zCallbackUrl = z.union([
 ]);
 
 /**
- * Length of the video in seconds. A **string**, not a number. Price - 50 credits for "5", 100 for "10".
+ * Width to height of the video.
+ */
+export const zAspectRatio = z.enum([
+    '16:9',
+    '9:16',
+    '1:1'
+]).register(z.globalRegistry, {
+    description: 'Width to height of the video.'
+});
+
+/**
+ * Length of the video in seconds. A **string**, not a number.
  */
 export const zDuration = z.enum(['5', '10']).register(z.globalRegistry, {
-    description: 'Length of the video in seconds. A **string**, not a number. Price - 50 credits for "5", 100 for "10".'
+    description: 'Length of the video in seconds. A **string**, not a number.'
 });
+
+/**
+ * Length of the video in whole seconds, 3 to 15. A **string**, not a number.
+ */
+export const zDurationSeconds3To15 = z.enum([
+    '3',
+    '4',
+    '5',
+    '6',
+    '7',
+    '8',
+    '9',
+    '10',
+    '11',
+    '12',
+    '13',
+    '14',
+    '15'
+]).register(z.globalRegistry, {
+    description: 'Length of the video in whole seconds, 3 to 15. A **string**, not a number.'
+});
+
+/**
+ * Length of the video in whole seconds, 3 to 15. An **integer** (the Omni models only).
+ */
+export const zOmniDuration = z.union([
+    z.literal(3),
+    z.literal(4),
+    z.literal(5),
+    z.literal(6),
+    z.literal(7),
+    z.literal(8),
+    z.literal(9),
+    z.literal(10),
+    z.literal(11),
+    z.literal(12),
+    z.literal(13),
+    z.literal(14),
+    z.literal(15)
+]).register(z.globalRegistry, {
+    description: 'Length of the video in whole seconds, 3 to 15. An **integer** (the Omni models only).'
+});
+
+/**
+ * Output resolution (`4k` with a lowercase k).
+ */
+export const zOmniResolution = z.enum([
+    '720p',
+    '1080p',
+    '4k'
+]).register(z.globalRegistry, {
+    description: 'Output resolution (`4k` with a lowercase k).'
+});
+
+/**
+ * Classifier-free guidance scale - how closely the model follows the prompt. 0 to 1 in
+ * steps of 0.1. Check the step with a tolerance: in binary floating point 0.7 / 0.1 is
+ * 6.999…, which strict JSON Schema validators (ajv without multipleOfPrecision) reject.
+ *
+ */
+export const zCfgScale = z.number().gte(0).lte(1).register(z.globalRegistry, {
+    description: 'Classifier-free guidance scale - how closely the model follows the prompt. 0 to 1 in\nsteps of 0.1. Check the step with a tolerance: in binary floating point 0.7 / 0.1 is\n6.999…, which strict JSON Schema validators (ajv without multipleOfPrecision) reject.\n'
+}).default(0.5);
+
+/**
+ * URL of a video already uploaded somewhere public (a URL, not the file content). Formats:
+ * `video/mp4`, `video/quicktime` (some doc copies add `video/x-matroska`). At most 100 MB.
+ *
+ */
+export const zVideoUrl = z.url().max(2048).regex(/^https?:\/\/[^\s]+$/).register(z.globalRegistry, {
+    description: 'URL of a video already uploaded somewhere public (a URL, not the file content). Formats:\n`video/mp4`, `video/quicktime` (some doc copies add `video/x-matroska`). At most 100 MB.\n'
+});
+
+/**
+ * URL of an audio file already uploaded somewhere public. Formats: `audio/mpeg`, `audio/wav`,
+ * `audio/x-wav`, `audio/aac`, `audio/mp4`, `audio/ogg`. Size: the docs-derived catalog says
+ * 100 MB and at most 5 minutes, the Chinese page (2026-04) and other copies say 10 MB; this
+ * contract takes the stricter 10 MB.
+ *
+ */
+export const zAudioUrl = z.url().max(2048).regex(/^https?:\/\/[^\s]+$/).register(z.globalRegistry, {
+    description: 'URL of an audio file already uploaded somewhere public. Formats: `audio/mpeg`, `audio/wav`,\n`audio/x-wav`, `audio/aac`, `audio/mp4`, `audio/ogg`. Size: the docs-derived catalog says\n100 MB and at most 5 minutes, the Chinese page (2026-04) and other copies say 10 MB; this\ncontract takes the stricter 10 MB.\n'
+});
+
+/**
+ * URL of a file for the Omni models: http, https or `oss://`. Images JPG/JPEG/PNG up to
+ * 50 MB, at least 300 px per side, aspect ratio 0.4–2.5; videos MP4/MOV up to 200 MB, 3 to
+ * 15.5 s, 700–4553 px per side, 24–60 fps.
+ *
+ */
+export const zOmniFileUrl = z.url().max(2048).regex(/^(https?|oss):\/\/[^\s]+$/).register(z.globalRegistry, {
+    description: 'URL of a file for the Omni models: http, https or `oss://`. Images JPG/JPEG/PNG up to\n50 MB, at least 300 px per side, aspect ratio 0.4–2.5; videos MP4/MOV up to 200 MB, 3 to\n15.5 s, 700–4553 px per side, 24–60 fps.\n'
+});
+
+/**
+ * Kling 3.0 shot
+ *
+ * One shot of a `kling-3.0/video` multi-shot video.
+ */
+export const zKlingShot = z.object({
+    prompt: z.string().max(500).register(z.globalRegistry, {
+        description: 'What happens in this shot. At most 500 characters (each `@element` counts 37).'
+    }),
+    duration: z.int().gte(1).lte(12).register(z.globalRegistry, {
+        description: 'Length of the shot in seconds, 1 to 12.'
+    })
+}).register(z.globalRegistry, {
+    description: 'One shot of a `kling-3.0/video` multi-shot video.'
+});
+
+/**
+ * Kling 3.0 element
+ *
+ * A character or object kept consistent across the video, referenced in prompts as
+ * `@name`. `element_input_audio_urls`, `start_time` and `end_time` appear only in the
+ * docs-derived catalog, not in the 2026-04 page copy.
+ *
+ */
+export const zKlingElement = z.object({
+    name: z.string().min(1).register(z.globalRegistry, {
+        description: 'The name prompts use as `@name`.'
+    }),
+    description: z.string().register(z.globalRegistry, {
+        description: 'What the element is.'
+    }),
+    element_input_urls: z.array(zImageUrl).min(2).max(4).register(z.globalRegistry, {
+        description: '2 to 4 JPG or PNG images of the element, up to 10 MB each.'
+    }),
+    element_input_audio_urls: z.array(zAudioUrl).register(z.globalRegistry, {
+        description: 'Voice samples of the element, 5 to 30 seconds each.'
+    }).optional(),
+    start_time: z.int().gte(0).register(z.globalRegistry, {
+        description: 'Start of the used span in ms (videos only); 0 when omitted.'
+    }).optional(),
+    end_time: z.int().gte(0).register(z.globalRegistry, {
+        description: 'End of the used span in ms, after `start_time`, 3000 to 8000 ms after it.'
+    }).optional()
+}).register(z.globalRegistry, {
+    description: 'A character or object kept consistent across the video, referenced in prompts as\n`@name`. `element_input_audio_urls`, `start_time` and `end_time` appear only in the\ndocs-derived catalog, not in the 2026-04 page copy.\n'
+});
+
+/**
+ * Omni shot
+ *
+ * One shot of an Omni multi-shot video.
+ */
+export const zOmniShot = z.object({
+    prompt: z.string().min(1).max(512).register(z.globalRegistry, {
+        description: 'What happens in this shot, 1 to 512 characters.'
+    }),
+    duration: z.int().gte(1).lte(15).register(z.globalRegistry, {
+        description: 'Length of the shot in seconds, 1 to 15.'
+    })
+}).register(z.globalRegistry, {
+    description: 'One shot of an Omni multi-shot video.'
+});
+
+/**
+ * Omni element (subject)
+ *
+ * A subject kept consistent across the video, referenced as `@name`: 2 to 4 images, or
+ * exactly one video (no mixing). How many subjects a task may have depends on their kind and
+ * on the other inputs (see each model's `elements`).
+ *
+ */
+export const zOmniElement = z.object({
+    name: z.string().min(1).register(z.globalRegistry, {
+        description: 'A unique name, used in prompts as `@name`.'
+    }),
+    description: z.string().min(1).register(z.globalRegistry, {
+        description: 'What the subject is.'
+    }),
+    element_input_urls: z.array(zOmniFileUrl).min(1).max(4).register(z.globalRegistry, {
+        description: '2 to 4 images, or exactly 1 video, of the subject.'
+    }),
+    element_input_audio_urls: z.array(zOmniFileUrl).register(z.globalRegistry, {
+        description: 'Voice samples of the subject, 5 to 30 seconds each when their length can be read.'
+    }).optional().default([]),
+    start_time: z.int().gte(0).register(z.globalRegistry, {
+        description: 'Start of the used span of a video subject, in ms.'
+    }).optional().default(0),
+    end_time: z.int().gte(3000).register(z.globalRegistry, {
+        description: 'End of the used span of a video subject, in ms; the span is 3000 to 8000 ms.'
+    }).optional().default(8000)
+}).register(z.globalRegistry, {
+    description: 'A subject kept consistent across the video, referenced as `@name`: 2 to 4 images, or\nexactly one video (no mixing). How many subjects a task may have depends on their kind and\non the other inputs (see each model\'s `elements`).\n'
+});
+
+/**
+ * `customize_multi_shots` and `prefer_multi_shots` cannot both be true. With
+ * `customize_multi_shots: true`, `multi_prompt` must hold at least one shot; with `false`, it
+ * must be empty or omitted. (`customize_multi_shots` is documented with default `true` on
+ * text-to-video, which would make a prompt-only request fail; that is not verified live, so
+ * the rule applies to the value sent, and explicitly sending it is recommended.)
+ *
+ */
+export const zOmniMultiShotRule = z.unknown();
 
 /**
  * Kling v2.1 Pro input
  *
- * The generation's inputs (`input` of the create request).
+ * The inputs of `kling/v2-1-pro` (`input` of the create request).
  */
 export const zKlingV21ProInput = z.object({
     prompt: z.string().min(1).max(5000).register(z.globalRegistry, {
@@ -160,26 +404,808 @@ export const zKlingV21ProInput = z.object({
     negative_prompt: z.string().max(500).register(z.globalRegistry, {
         description: 'Elements to keep out of the video. At most 500 characters.'
     }).optional(),
-    cfg_scale: z.number().gte(0).lte(1).register(z.globalRegistry, {
-        description: 'Classifier-free guidance scale - how closely the model follows the prompt. 0 to 1 in\nsteps of 0.1. Check the step with a tolerance: in binary floating point 0.7 / 0.1 is\n6.999…, which strict JSON Schema validators (ajv without multipleOfPrecision) reject.\n'
-    }).optional().default(0.5),
+    cfg_scale: zCfgScale.optional(),
     tail_image_url: zOptionalImageUrl.optional()
 }).register(z.globalRegistry, {
-    description: 'The generation\'s inputs (`input` of the create request).'
+    description: 'The inputs of `kling/v2-1-pro` (`input` of the create request).'
+});
+
+/**
+ * kling/v2-1-pro
+ *
+ * Kling v2.1 Pro, image-to-video with an optional end frame. The seed model.
+ */
+export const zKlingV21ProRequest = z.object({
+    model: z.literal('kling/v2-1-pro'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKlingV21ProInput
+}).register(z.globalRegistry, {
+    description: 'Kling v2.1 Pro, image-to-video with an optional end frame. The seed model.'
+});
+
+/**
+ * Kling v2.1 Standard input
+ */
+export const zKlingV21StandardInput = z.object({
+    prompt: z.string().min(1).max(5000).register(z.globalRegistry, {
+        description: 'Text describing the video to generate. At most 5000 characters.'
+    }),
+    image_url: zImageUrl,
+    duration: zDuration.optional(),
+    negative_prompt: z.string().max(500).register(z.globalRegistry, {
+        description: 'Elements to keep out of the video. At most 500 characters.'
+    }).optional(),
+    cfg_scale: zCfgScale.optional()
+});
+
+/**
+ * kling/v2-1-standard
+ *
+ * Kling v2.1 Standard, image-to-video (no end frame). Cheapest of the 2.1 models.
+ */
+export const zKlingV21StandardRequest = z.object({
+    model: z.literal('kling/v2-1-standard'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKlingV21StandardInput
+}).register(z.globalRegistry, {
+    description: 'Kling v2.1 Standard, image-to-video (no end frame). Cheapest of the 2.1 models.'
+});
+
+/**
+ * Kling v2.1 Master image-to-video input
+ */
+export const zKlingV21MasterImageToVideoInput = z.object({
+    prompt: z.string().min(1).max(5000).register(z.globalRegistry, {
+        description: 'Text describing the video to generate. At most 5000 characters.'
+    }),
+    image_url: zImageUrl,
+    duration: zDuration.optional(),
+    negative_prompt: z.string().max(500).register(z.globalRegistry, {
+        description: 'Elements to keep out of the video. At most 500 characters.'
+    }).optional(),
+    cfg_scale: zCfgScale.optional()
+});
+
+/**
+ * kling/v2-1-master-image-to-video
+ *
+ * Kling v2.1 Master, image-to-video. The highest quality of the 2.1 models.
+ */
+export const zKlingV21MasterImageToVideoRequest = z.object({
+    model: z.literal('kling/v2-1-master-image-to-video'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKlingV21MasterImageToVideoInput
+}).register(z.globalRegistry, {
+    description: 'Kling v2.1 Master, image-to-video. The highest quality of the 2.1 models.'
+});
+
+/**
+ * Kling v2.1 Master text-to-video input
+ */
+export const zKlingV21MasterTextToVideoInput = z.object({
+    prompt: z.string().min(1).max(5000).register(z.globalRegistry, {
+        description: 'Text describing the video to generate. At most 5000 characters.'
+    }),
+    aspect_ratio: zAspectRatio.optional().default('16:9'),
+    duration: zDuration.optional(),
+    negative_prompt: z.string().max(500).register(z.globalRegistry, {
+        description: 'Elements to keep out of the video. At most 500 characters.'
+    }).optional(),
+    cfg_scale: zCfgScale.optional()
+});
+
+/**
+ * kling/v2-1-master-text-to-video
+ *
+ * Kling v2.1 Master, text-to-video.
+ */
+export const zKlingV21MasterTextToVideoRequest = z.object({
+    model: z.literal('kling/v2-1-master-text-to-video'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKlingV21MasterTextToVideoInput
+}).register(z.globalRegistry, {
+    description: 'Kling v2.1 Master, text-to-video.'
+});
+
+/**
+ * Kling v2.5 Turbo Pro image-to-video input
+ */
+export const zKlingV25TurboImageToVideoProInput = z.object({
+    prompt: z.string().min(1).max(2500).register(z.globalRegistry, {
+        description: 'Text describing the video to generate. At most 2500 characters.'
+    }),
+    image_url: zImageUrl,
+    tail_image_url: zOptionalImageUrl.optional(),
+    duration: zDuration.optional(),
+    negative_prompt: z.string().max(2496).register(z.globalRegistry, {
+        description: 'Elements to keep out of the video. At most 2496 characters (sic, kie.ai\'s Chinese page).'
+    }).optional(),
+    cfg_scale: zCfgScale.optional()
+});
+
+/**
+ * kling/v2-5-turbo-image-to-video-pro
+ *
+ * Kling v2.5 Turbo Pro, image-to-video with an optional end frame. kie.ai's English page
+ * copies its model enum from `kling/v2-1-master-image-to-video` while its text names this id;
+ * the Chinese page, the mintlify example and third-party clients all send
+ * `kling/v2-5-turbo-image-to-video-pro`, so this contract does too (not verified live).
+ *
+ */
+export const zKlingV25TurboImageToVideoProRequest = z.object({
+    model: z.literal('kling/v2-5-turbo-image-to-video-pro'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKlingV25TurboImageToVideoProInput
+}).register(z.globalRegistry, {
+    description: 'Kling v2.5 Turbo Pro, image-to-video with an optional end frame. kie.ai\'s English page\ncopies its model enum from `kling/v2-1-master-image-to-video` while its text names this id;\nthe Chinese page, the mintlify example and third-party clients all send\n`kling/v2-5-turbo-image-to-video-pro`, so this contract does too (not verified live).\n'
+});
+
+/**
+ * Kling v2.5 Turbo Pro text-to-video input
+ */
+export const zKlingV25TurboTextToVideoProInput = z.object({
+    prompt: z.string().min(1).max(2500).register(z.globalRegistry, {
+        description: 'Text describing the video to generate. At most 2500 characters.'
+    }),
+    aspect_ratio: zAspectRatio.optional().default('16:9'),
+    duration: zDuration.optional(),
+    negative_prompt: z.string().max(2500).register(z.globalRegistry, {
+        description: 'Elements to keep out of the video. At most 2500 characters.'
+    }).optional(),
+    cfg_scale: zCfgScale.optional()
+});
+
+/**
+ * kling/v2-5-turbo-text-to-video-pro
+ *
+ * Kling v2.5 Turbo Pro, text-to-video.
+ */
+export const zKlingV25TurboTextToVideoProRequest = z.object({
+    model: z.literal('kling/v2-5-turbo-text-to-video-pro'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKlingV25TurboTextToVideoProInput
+}).register(z.globalRegistry, {
+    description: 'Kling v2.5 Turbo Pro, text-to-video.'
+});
+
+/**
+ * Kling 2.6 text-to-video input
+ */
+export const zKling26TextToVideoInput = z.object({
+    prompt: z.string().min(1).max(1000).register(z.globalRegistry, {
+        description: 'Text describing the video to generate. At most 1000 characters.'
+    }),
+    sound: z.boolean().register(z.globalRegistry, {
+        description: 'Whether the video has sound (native audio; doubles the price).'
+    }),
+    aspect_ratio: zAspectRatio.default('1:1'),
+    duration: zDuration
+});
+
+/**
+ * kling-2.6/text-to-video
+ *
+ * Kling 2.6, text-to-video with optional native audio.
+ */
+export const zKling26TextToVideoRequest = z.object({
+    model: z.literal('kling-2.6/text-to-video'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKling26TextToVideoInput
+}).register(z.globalRegistry, {
+    description: 'Kling 2.6, text-to-video with optional native audio.'
+});
+
+/**
+ * Kling 2.6 image-to-video input
+ */
+export const zKling26ImageToVideoInput = z.object({
+    prompt: z.string().min(1).max(1000).register(z.globalRegistry, {
+        description: 'Text describing the video to generate. At most 1000 characters.'
+    }),
+    image_urls: z.tuple([zImageUrl]).register(z.globalRegistry, {
+        description: 'The start frame, exactly one image (JPEG, PNG or WebP, up to 10 MB). There is no `aspect_ratio`; the image decides it.'
+    }),
+    sound: z.boolean().register(z.globalRegistry, {
+        description: 'Whether the video has sound (native audio; doubles the price).'
+    }),
+    duration: zDuration
+});
+
+/**
+ * kling-2.6/image-to-video
+ *
+ * Kling 2.6, image-to-video (start frame) with optional native audio. An older doc copy lists
+ * durations up to 80 s and `sound` defaulting to true; every other source disagrees, so this
+ * contract follows the current pages (`"5"` or `"10"`, `sound` required).
+ *
+ */
+export const zKling26ImageToVideoRequest = z.object({
+    model: z.literal('kling-2.6/image-to-video'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKling26ImageToVideoInput
+}).register(z.globalRegistry, {
+    description: 'Kling 2.6, image-to-video (start frame) with optional native audio. An older doc copy lists\ndurations up to 80 s and `sound` defaulting to true; every other source disagrees, so this\ncontract follows the current pages (`"5"` or `"10"`, `sound` required).\n'
+});
+
+/**
+ * Kling 2.6 motion control input
+ */
+export const zKling26MotionControlInput = z.object({
+    prompt: z.string().max(2500).register(z.globalRegistry, {
+        description: 'Optional text guiding the video. At most 2500 characters.'
+    }).optional(),
+    input_urls: z.tuple([zImageUrl]).register(z.globalRegistry, {
+        description: 'One image of the character, head, shoulders and torso clearly visible: JPEG or PNG, up to\n10 MB, larger than 300 px, aspect ratio 2:5 to 5:2.\n'
+    }),
+    video_urls: z.tuple([zVideoUrl]).register(z.globalRegistry, {
+        description: 'One driving video whose motion the character follows: MP4 or QuickTime (some copies add\nMatroska), up to 100 MB, 3 to 30 seconds (10 s with `character_orientation: image`).\n'
+    }),
+    character_orientation: z.enum(['image', 'video']).register(z.globalRegistry, {
+        description: '`image`: the person faces as in the picture (driving video up to 10 s). `video`: as in the video (up to 30 s).'
+    }),
+    mode: z.enum(['720p', '1080p']).register(z.globalRegistry, {
+        description: 'Output resolution. (The catalog\'s text says "std"/"pro", contradicting its own enum; the enum and the Chinese page say 720p/1080p.)'
+    })
+});
+
+/**
+ * kling-2.6/motion-control
+ *
+ * Kling 2.6 motion control, a character image animated by a driving video. The output follows the driving video's length.
+ */
+export const zKling26MotionControlRequest = z.object({
+    model: z.literal('kling-2.6/motion-control'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKling26MotionControlInput
+}).register(z.globalRegistry, {
+    description: 'Kling 2.6 motion control, a character image animated by a driving video. The output follows the driving video\'s length.'
+});
+
+/**
+ * Kling 3.0 input
+ */
+export const zKling30VideoInput = z.object({
+    prompt: z.string().min(1).register(z.globalRegistry, {
+        description: 'Text describing the video to generate (used when `multi_shots` is false). No documented maximum.'
+    }),
+    image_urls: z.array(zImageUrl).max(2).register(z.globalRegistry, {
+        description: 'Optional frames: one image is the first frame, two are the first and last frames (with\n`multi_shots`, only a first frame). Required when the prompt references elements\n(`@name`). With images, the aspect ratio follows them.\n'
+    }).optional(),
+    sound: z.boolean().register(z.globalRegistry, {
+        description: 'Whether the video has sound (native audio). Defaults to true with `multi_shots`.'
+    }).default(false),
+    duration: zDurationSeconds3To15,
+    aspect_ratio: zAspectRatio.default('16:9'),
+    mode: z.enum([
+        'std',
+        'pro',
+        '4K'
+    ]).register(z.globalRegistry, {
+        description: '`std` 720p, `pro` 1080p, `4K` 2160p (3840×2160 at 16:9).'
+    }),
+    multi_shots: z.boolean().register(z.globalRegistry, {
+        description: 'Multi-shot mode, the shots described by `multi_prompt`.'
+    }).optional().default(false),
+    multi_prompt: z.array(zKlingShot).max(5).register(z.globalRegistry, {
+        description: 'The shots of a multi-shot video, at most 5 (required and non-empty with `multi_shots`).'
+    }).optional().default([]),
+    kling_elements: z.array(zKlingElement).max(3).register(z.globalRegistry, {
+        description: 'Up to 3 elements (characters or objects) referenced in prompts as `@name`.'
+    }).optional()
+});
+
+/**
+ * kling-3.0/video
+ *
+ * Kling 3.0: text-to-video, or image-to-video from a first (and last) frame, single or
+ * multi-shot, with native audio and consistent elements. The docs-derived catalog lists
+ * `multi_shots` and `multi_prompt` as required although each applies in one mode only; a
+ * published client (`@felores/kie-ai-mcp-server` 5.0.0) omits both for a single shot, so this
+ * contract makes them optional with their documented defaults (`false`, `[]`). An old page
+ * copy uses `"model": "kling-3.0"`; the schema and curl example use `kling-3.0/video`.
+ *
+ */
+export const zKling30VideoRequest = z.object({
+    model: z.literal('kling-3.0/video'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKling30VideoInput
+}).register(z.globalRegistry, {
+    description: 'Kling 3.0: text-to-video, or image-to-video from a first (and last) frame, single or\nmulti-shot, with native audio and consistent elements. The docs-derived catalog lists\n`multi_shots` and `multi_prompt` as required although each applies in one mode only; a\npublished client (`@felores/kie-ai-mcp-server` 5.0.0) omits both for a single shot, so this\ncontract makes them optional with their documented defaults (`false`, `[]`). An old page\ncopy uses `"model": "kling-3.0"`; the schema and curl example use `kling-3.0/video`.\n'
+});
+
+/**
+ * Kling 3.0 motion control input
+ */
+export const zKling30MotionControlInput = z.object({
+    prompt: z.string().max(2500).register(z.globalRegistry, {
+        description: 'Optional text guiding the video, 0 to 2500 characters.'
+    }).optional(),
+    input_urls: z.tuple([zImageUrl]).register(z.globalRegistry, {
+        description: 'One image of the character (head, shoulders and torso visible): JPEG or PNG, up to\n10 MB, larger than 340 px, aspect ratio 2:5 to 5:2.\n'
+    }),
+    video_urls: z.tuple([zVideoUrl]).register(z.globalRegistry, {
+        description: 'One driving video, MP4 or QuickTime, 3 to 30 seconds, up to 100 MB.'
+    }),
+    mode: z.enum(['720p', '1080p']).register(z.globalRegistry, {
+        description: 'Output resolution. The page\'s text says `std`/`pro`, but its example sends `720p`, a\nthird-party integration reports that `std`/`pro` answer "mode is not within the range of\nallowed options" while `720p`/`1080p` work, and prices are keyed by them.\n'
+    }).optional(),
+    character_orientation: z.enum(['image', 'video']).register(z.globalRegistry, {
+        description: '`video` (recommended): the character faces as in the video; `image`: as in the picture.'
+    }).optional(),
+    background_source: z.enum(['input_video', 'input_image']).register(z.globalRegistry, {
+        description: 'Whether the background comes from the driving video or the image.'
+    }).optional()
+});
+
+/**
+ * kling-3.0/motion-control
+ *
+ * Kling 3.0 motion control. One copy of the page lists `callBackUrl` as required; every other
+ * page calls it optional, and so does this contract.
+ *
+ */
+export const zKling30MotionControlRequest = z.object({
+    model: z.literal('kling-3.0/motion-control'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKling30MotionControlInput
+}).register(z.globalRegistry, {
+    description: 'Kling 3.0 motion control. One copy of the page lists `callBackUrl` as required; every other\npage calls it optional, and so does this contract.\n'
+});
+
+/**
+ * Kling 3.0 Omni text-to-video input
+ */
+export const zKling30OmniTextToVideoInput = zOmniMultiShotRule.and(z.object({
+    prompt: z.string().min(1).max(3072).regex(/\S/).register(z.globalRegistry, {
+        description: 'Text describing the video, 1 to 3072 characters, not only spaces.'
+    }),
+    aspect_ratio: zAspectRatio.optional().default('16:9'),
+    audio: z.boolean().register(z.globalRegistry, {
+        description: 'Whether the video has sound (native audio).'
+    }).optional().default(false),
+    customize_multi_shots: z.boolean().register(z.globalRegistry, {
+        description: 'Shots given in `multi_prompt`. Documented default `true`; send it explicitly.'
+    }).optional().default(true),
+    prefer_multi_shots: z.boolean().register(z.globalRegistry, {
+        description: 'Let the model plan the shots. Not together with `customize_multi_shots`.'
+    }).optional(),
+    duration: zOmniDuration.optional(),
+    multi_prompt: z.array(zOmniShot).max(6).register(z.globalRegistry, {
+        description: 'The shots, at most 6 (with `customize_multi_shots` only).'
+    }).optional().default([]),
+    elements: z.array(zOmniElement).max(7).register(z.globalRegistry, {
+        description: 'Subjects referenced as `@name`. Image subjects only, up to 7; video subjects, up to 3; both, 3 videos and 4 image subjects.'
+    }).optional().default([]),
+    resolution: zOmniResolution.optional()
+}));
+
+/**
+ * kling-3.0-omni/text-to-video
+ *
+ * Kling 3.0 Omni ("O3"), text-to-video with subjects, multi-shot and audio. The docs mark the
+ * input object `"type": "string"`, a generator artefact: send a JSON object.
+ *
+ */
+export const zKling30OmniTextToVideoRequest = z.object({
+    model: z.literal('kling-3.0-omni/text-to-video'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKling30OmniTextToVideoInput
+}).register(z.globalRegistry, {
+    description: 'Kling 3.0 Omni ("O3"), text-to-video with subjects, multi-shot and audio. The docs mark the\ninput object `"type": "string"`, a generator artefact: send a JSON object.\n'
+});
+
+/**
+ * Kling 3.0 Omni image-to-video input
+ *
+ * One of two forms, told apart by the number of images.
+ */
+export const zKling30OmniImageToVideoInput = z.union([
+    zOmniMultiShotRule.and(z.object({
+        image_urls: z.tuple([zOmniFileUrl]).register(z.globalRegistry, {
+            description: 'The first frame, one JPG or PNG image (≤ 50 MB, ≥ 300 px per side, aspect 0.4–2.5).'
+        }),
+        prompt: z.string().max(3072).regex(/\S/).register(z.globalRegistry, {
+            description: 'Text describing the video, at most 3072 characters, not only spaces.'
+        }),
+        aspect_ratio: z.enum([
+            '16:9',
+            '9:16',
+            '1:1',
+            'auto'
+        ]).register(z.globalRegistry, {
+            description: '`auto` follows the image; the others apply with `customize_multi_shots` only.'
+        }).optional(),
+        audio: z.boolean().register(z.globalRegistry, {
+            description: 'Whether the video has sound. Send it explicitly.'
+        }).optional(),
+        customize_multi_shots: z.boolean().register(z.globalRegistry, {
+            description: 'Shots given in `multi_prompt`. Send it explicitly.'
+        }).optional(),
+        prefer_multi_shots: z.boolean().register(z.globalRegistry, {
+            description: 'Let the model plan the shots. Not together with `customize_multi_shots`.'
+        }).optional(),
+        duration: zOmniDuration.optional(),
+        multi_prompt: z.array(zOmniShot).min(1).max(6).register(z.globalRegistry, {
+            description: 'The shots, 1 to 6 (required with `customize_multi_shots`).'
+        }).optional(),
+        elements: z.array(zOmniElement).max(3).register(z.globalRegistry, {
+            description: 'Up to 3 subjects referenced as `@name`.'
+        }).optional().default([]),
+        resolution: zOmniResolution.optional()
+    })),
+    zOmniMultiShotRule.and(z.object({
+        image_urls: z.tuple([zOmniFileUrl, zOmniFileUrl]).register(z.globalRegistry, {
+            description: 'The first and the last frame, two JPG or PNG images.'
+        }),
+        prompt: z.string().max(3072).regex(/\S/).register(z.globalRegistry, {
+            description: 'Text describing the video, at most 3072 characters, not only spaces.'
+        }),
+        aspect_ratio: z.enum([
+            '16:9',
+            '9:16',
+            '1:1',
+            'auto'
+        ]).register(z.globalRegistry, {
+            description: '`auto` follows the images.'
+        }).optional(),
+        audio: z.boolean().register(z.globalRegistry, {
+            description: 'Whether the video has sound. Send it explicitly.'
+        }).optional(),
+        customize_multi_shots: z.boolean().register(z.globalRegistry, {
+            description: 'Shots given in `multi_prompt`.'
+        }).optional().default(false),
+        prefer_multi_shots: z.boolean().register(z.globalRegistry, {
+            description: 'Let the model plan the shots. Not together with `customize_multi_shots`.'
+        }).optional(),
+        duration: zOmniDuration.optional(),
+        multi_prompt: z.array(zOmniShot).min(1).max(6).register(z.globalRegistry, {
+            description: 'The shots, 1 to 6 (required with `customize_multi_shots`).'
+        }).optional(),
+        elements: z.array(zOmniElement).max(3).register(z.globalRegistry, {
+            description: 'Up to 3 subjects referenced as `@name`.'
+        }).optional().default([]),
+        resolution: zOmniResolution.optional()
+    }))
+]);
+
+/**
+ * kling-3.0-omni/image-to-video
+ *
+ * Kling 3.0 Omni, image-to-video from a first frame, or a first and a last frame.
+ */
+export const zKling30OmniImageToVideoRequest = z.object({
+    model: z.literal('kling-3.0-omni/image-to-video'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKling30OmniImageToVideoInput
+}).register(z.globalRegistry, {
+    description: 'Kling 3.0 Omni, image-to-video from a first frame, or a first and a last frame.'
+});
+
+/**
+ * Kling 3.0 Omni reference-to-video input
+ *
+ * One of three forms: reference images only; one reference video only; or a reference video
+ * with images. With a reference video there is no audio, and the video-only form has no
+ * `duration` (the video decides it).
+ *
+ */
+export const zKling30OmniReferenceToVideoInput = z.union([
+    zOmniMultiShotRule.and(z.object({
+        image_urls: z.array(zOmniFileUrl).max(7).register(z.globalRegistry, {
+            description: 'Reference images, at most 7 (JPG or PNG, ≤ 50 MB, ≥ 300 px per side, aspect 0.4–2.5).'
+        }),
+        prompt: z.string().min(1).max(3072).register(z.globalRegistry, {
+            description: 'Text describing the video, 1 to 3072 characters.'
+        }),
+        aspect_ratio: zAspectRatio.optional().default('16:9'),
+        audio: z.boolean().register(z.globalRegistry, {
+            description: 'Whether the video has sound.'
+        }).optional(),
+        customize_multi_shots: z.boolean().register(z.globalRegistry, {
+            description: 'Shots given in `multi_prompt`.'
+        }).optional(),
+        prefer_multi_shots: z.boolean().register(z.globalRegistry, {
+            description: 'Let the model plan the shots. Not together with `customize_multi_shots`.'
+        }).optional(),
+        duration: zOmniDuration.optional(),
+        multi_prompt: z.array(zOmniShot).min(1).max(6).register(z.globalRegistry, {
+            description: 'The shots, 1 to 6 (with `customize_multi_shots`).'
+        }).optional(),
+        elements: z.array(zOmniElement).max(7).register(z.globalRegistry, {
+            description: 'Subjects referenced as `@name` (reference images and image subjects together at most 7; video subjects at most 3).'
+        }).optional().default([]),
+        resolution: zOmniResolution.optional()
+    })),
+    z.object({
+        aspect_ratio: z.enum(['auto']).register(z.globalRegistry, {
+            description: 'Always `auto`, the reference video decides it.'
+        }),
+        audio: z.literal(false).register(z.globalRegistry, {
+            description: 'Always false with a reference video.'
+        }),
+        prompt: z.string().min(1).max(3072).register(z.globalRegistry, {
+            description: 'Text describing the video, 1 to 3072 characters.'
+        }),
+        elements: z.array(zOmniElement).max(4).register(z.globalRegistry, {
+            description: 'Image subjects up to 4, or one video subject (not both).'
+        }).optional().default([]),
+        resolution: zOmniResolution.optional(),
+        video_urls: z.tuple([zOmniFileUrl]).register(z.globalRegistry, {
+            description: 'One reference video (MP4 or MOV, ≤ 200 MB, 3 to 15.5 s, 700–4553 px per side, 24–60 fps).'
+        })
+    }),
+    z.object({
+        aspect_ratio: zAspectRatio.optional().default('16:9'),
+        audio: z.literal(false).register(z.globalRegistry, {
+            description: 'Always false with a reference video.'
+        }),
+        duration: zOmniDuration.optional(),
+        image_urls: z.array(zOmniFileUrl).max(4).register(z.globalRegistry, {
+            description: 'Reference images, at most 4.'
+        }),
+        prompt: z.string().min(1).max(3072).register(z.globalRegistry, {
+            description: 'Text describing the video, 1 to 3072 characters.'
+        }),
+        resolution: zOmniResolution.optional(),
+        video_urls: z.tuple([zOmniFileUrl]).register(z.globalRegistry, {
+            description: 'One reference video (same limits as the video-only form).'
+        }),
+        elements: z.array(zOmniElement).max(0).register(z.globalRegistry, {
+            description: 'Unavailable with a reference video in this form (the docs say it must be empty or omitted).'
+        }).optional()
+    })
+]);
+
+/**
+ * kling-3.0-omni/reference-to-video
+ *
+ * Kling 3.0 Omni, a new video guided by reference images and/or one reference video.
+ */
+export const zKling30OmniReferenceToVideoRequest = z.object({
+    model: z.literal('kling-3.0-omni/reference-to-video'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKling30OmniReferenceToVideoInput
+}).register(z.globalRegistry, {
+    description: 'Kling 3.0 Omni, a new video guided by reference images and/or one reference video.'
+});
+
+/**
+ * Kling 3.0 Omni transformation input
+ *
+ * One of two forms: a video alone (restyled; its length decides the output's, no
+ * `duration`), or a video with images (`duration` is a string, documented without an enum;
+ * this contract takes the Omni range, `"3"` to `"15"`).
+ *
+ */
+export const zKling30OmniTransformationInput = z.union([
+    z.object({
+        aspect_ratio: z.enum(['auto']).register(z.globalRegistry, {
+            description: 'Always `auto`, the video decides it.'
+        }).optional(),
+        audio: z.boolean().register(z.globalRegistry, {
+            description: 'Whether the video has sound.'
+        }).optional(),
+        elements: z.array(zOmniElement).max(7).register(z.globalRegistry, {
+            description: 'Subjects referenced as `@name` (image subjects up to 7, video subjects up to 3).'
+        }).optional().default([]),
+        prompt: z.string().min(1).max(3072).register(z.globalRegistry, {
+            description: 'How to transform the video, 1 to 3072 characters.'
+        }),
+        resolution: zOmniResolution.optional(),
+        video_urls: z.tuple([zOmniFileUrl]).register(z.globalRegistry, {
+            description: 'The video to transform (MP4 or MOV, ≤ 200 MB, 3 to 15.5 s).'
+        })
+    }),
+    z.object({
+        aspect_ratio: zAspectRatio.optional().default('16:9'),
+        audio: z.boolean().register(z.globalRegistry, {
+            description: 'Whether the video has sound.'
+        }).optional(),
+        duration: zDurationSeconds3To15.optional(),
+        elements: z.array(zOmniElement).max(7).register(z.globalRegistry, {
+            description: 'Subjects referenced as `@name`.'
+        }).optional().default([]),
+        image_urls: z.array(zOmniFileUrl).max(4).register(z.globalRegistry, {
+            description: 'Images to use in the transformation, at most 4.'
+        }),
+        prompt: z.string().min(1).max(3072).register(z.globalRegistry, {
+            description: 'How to transform the video, 1 to 3072 characters.'
+        }),
+        resolution: zOmniResolution.optional(),
+        video_urls: z.tuple([zOmniFileUrl]).register(z.globalRegistry, {
+            description: 'The video to transform.'
+        })
+    })
+]);
+
+/**
+ * kling-3.0-omni/transformation
+ *
+ * Kling 3.0 Omni transformation, video-to-video (restyle, replace, edit), optionally with images.
+ */
+export const zKling30OmniTransformationRequest = z.object({
+    model: z.literal('kling-3.0-omni/transformation'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKling30OmniTransformationInput
+}).register(z.globalRegistry, {
+    description: 'Kling 3.0 Omni transformation, video-to-video (restyle, replace, edit), optionally with images.'
+});
+
+/**
+ * Kling V3 Turbo image-to-video input
+ */
+export const zKlingV3TurboImageToVideoInput = z.object({
+    prompt: z.string().min(1).max(2500).register(z.globalRegistry, {
+        description: 'Text describing the video to generate. At most 2500 characters.'
+    }),
+    image_urls: z.tuple([zImageUrl]).register(z.globalRegistry, {
+        description: 'The start frame, one JPEG or PNG image up to 10 MB. The schema sets no maximum, but a\nthird-party adapter learned from live errors that exactly one image works, and others\nsend one. There is no `aspect_ratio`: the image decides it.\n'
+    }),
+    duration: zDurationSeconds3To15,
+    resolution: z.enum(['720p', '1080p']).register(z.globalRegistry, {
+        description: 'Output resolution.'
+    })
+});
+
+/**
+ * kling/v3-turbo-image-to-video
+ *
+ * Kling V3 Turbo ("Kling 3.0 Turbo"), fast image-to-video. `duration` is documented as a
+ * string "3s - 15s" without an enum; this contract accepts `"3"` to `"15"` (whole seconds).
+ *
+ */
+export const zKlingV3TurboImageToVideoRequest = z.object({
+    model: z.literal('kling/v3-turbo-image-to-video'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKlingV3TurboImageToVideoInput
+}).register(z.globalRegistry, {
+    description: 'Kling V3 Turbo ("Kling 3.0 Turbo"), fast image-to-video. `duration` is documented as a\nstring "3s - 15s" without an enum; this contract accepts `"3"` to `"15"` (whole seconds).\n'
+});
+
+/**
+ * Kling V3 Turbo text-to-video input
+ */
+export const zKlingV3TurboTextToVideoInput = z.object({
+    prompt: z.string().min(1).max(2500).register(z.globalRegistry, {
+        description: 'Text describing the video to generate. At most 2500 characters.'
+    }),
+    aspect_ratio: zAspectRatio.default('16:9'),
+    duration: zDurationSeconds3To15,
+    resolution: z.enum(['720p', '1080p']).register(z.globalRegistry, {
+        description: 'Output resolution.'
+    })
+});
+
+/**
+ * kling/v3-turbo-text-to-video
+ *
+ * Kling V3 Turbo, fast text-to-video (`duration` as for image-to-video).
+ */
+export const zKlingV3TurboTextToVideoRequest = z.object({
+    model: z.literal('kling/v3-turbo-text-to-video'),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKlingV3TurboTextToVideoInput
+}).register(z.globalRegistry, {
+    description: 'Kling V3 Turbo, fast text-to-video (`duration` as for image-to-video).'
+});
+
+/**
+ * Kling AI Avatar input
+ *
+ * A portrait and a voice track; the avatar speaks the audio (lip-sync).
+ */
+export const zKlingAiAvatarInput = z.object({
+    image_url: zImageUrl,
+    audio_url: zAudioUrl,
+    prompt: z.string().max(5000).register(z.globalRegistry, {
+        description: 'Optional direction for the performance; may be empty. At most 5000 characters.'
+    })
+}).register(z.globalRegistry, {
+    description: 'A portrait and a voice track; the avatar speaks the audio (lip-sync).'
+});
+
+/**
+ * kling/ai-avatar-standard
+ *
+ * Kling AI Avatar Standard (720p), a talking avatar from a portrait and an audio track.
+ */
+export const zKlingAiAvatarStandardRequest = z.object({
+    model: z.enum(['kling/ai-avatar-standard', 'kling/v1-avatar-standard']).register(z.globalRegistry, {
+        description: '`kling/v1-avatar-standard` is a deprecated alias (see `KlingModelAlias`).'
+    }),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKlingAiAvatarInput
+}).register(z.globalRegistry, {
+    description: 'Kling AI Avatar Standard (720p), a talking avatar from a portrait and an audio track.'
+});
+
+/**
+ * kling/ai-avatar-pro
+ *
+ * Kling AI Avatar Pro (1080p), a talking avatar from a portrait and an audio track.
+ */
+export const zKlingAiAvatarProRequest = z.object({
+    model: z.enum(['kling/ai-avatar-pro', 'kling/ai-avatar-v1-pro']).register(z.globalRegistry, {
+        description: '`kling/ai-avatar-v1-pro` is a deprecated alias (see `KlingModelAlias`).'
+    }),
+    callBackUrl: zCallbackUrl.optional(),
+    input: zKlingAiAvatarInput
+}).register(z.globalRegistry, {
+    description: 'Kling AI Avatar Pro (1080p), a talking avatar from a portrait and an audio track.'
 });
 
 /**
  * Create task request
  *
- * The body of createTask.
+ * The body of createTask: `model` picks one of the 19 request schemas (one per model), each
+ * with its own `input`. A deprecated avatar alias selects its current model's schema.
+ *
  */
-export const zCreateTaskRequest = z.object({
-    model: zKlingModel,
-    callBackUrl: zCallbackUrl.optional(),
-    input: zKlingV21ProInput
-}).register(z.globalRegistry, {
-    description: 'The body of createTask.'
-});
+export const zCreateTaskRequest = z.union([
+    z.object({
+        model: z.literal('kling/v2-1-pro')
+    }).and(zKlingV21ProRequest),
+    z.object({
+        model: z.literal('kling/v2-1-standard')
+    }).and(zKlingV21StandardRequest),
+    z.object({
+        model: z.literal('kling/v2-1-master-image-to-video')
+    }).and(zKlingV21MasterImageToVideoRequest),
+    z.object({
+        model: z.literal('kling/v2-1-master-text-to-video')
+    }).and(zKlingV21MasterTextToVideoRequest),
+    z.object({
+        model: z.literal('kling/v2-5-turbo-image-to-video-pro')
+    }).and(zKlingV25TurboImageToVideoProRequest),
+    z.object({
+        model: z.literal('kling/v2-5-turbo-text-to-video-pro')
+    }).and(zKlingV25TurboTextToVideoProRequest),
+    z.object({
+        model: z.literal('kling-2.6/text-to-video')
+    }).and(zKling26TextToVideoRequest),
+    z.object({
+        model: z.literal('kling-2.6/image-to-video')
+    }).and(zKling26ImageToVideoRequest),
+    z.object({
+        model: z.literal('kling-2.6/motion-control')
+    }).and(zKling26MotionControlRequest),
+    z.object({
+        model: z.literal('kling-3.0/video')
+    }).and(zKling30VideoRequest),
+    z.object({
+        model: z.literal('kling-3.0/motion-control')
+    }).and(zKling30MotionControlRequest),
+    z.object({
+        model: z.literal('kling-3.0-omni/text-to-video')
+    }).and(zKling30OmniTextToVideoRequest),
+    z.object({
+        model: z.literal('kling-3.0-omni/image-to-video')
+    }).and(zKling30OmniImageToVideoRequest),
+    z.object({
+        model: z.literal('kling-3.0-omni/reference-to-video')
+    }).and(zKling30OmniReferenceToVideoRequest),
+    z.object({
+        model: z.literal('kling-3.0-omni/transformation')
+    }).and(zKling30OmniTransformationRequest),
+    z.object({
+        model: z.literal('kling/v3-turbo-image-to-video')
+    }).and(zKlingV3TurboImageToVideoRequest),
+    z.object({
+        model: z.literal('kling/v3-turbo-text-to-video')
+    }).and(zKlingV3TurboTextToVideoRequest),
+    z.object({
+        model: z.union([
+            z.literal('kling/ai-avatar-standard'),
+            z.literal('kling/v1-avatar-standard')
+        ])
+    }).and(zKlingAiAvatarStandardRequest),
+    z.object({
+        model: z.union([
+            z.literal('kling/ai-avatar-pro'),
+            z.literal('kling/ai-avatar-v1-pro')
+        ])
+    }).and(zKlingAiAvatarProRequest)
+]);
 
 /**
  * Created task
@@ -236,7 +1262,7 @@ export const zFailCode = z.union([
 export const zTaskRecord = z.object({
     taskId: zTaskId,
     model: z.string().register(z.globalRegistry, {
-        description: 'The task\'s model; `kling/v2-1-pro` for tasks created through this contract.'
+        description: 'The task\'s model id, as it was sent (a deprecated alias stays as sent).'
     }),
     state: zTaskState,
     param: z.string().register(z.globalRegistry, {
@@ -270,7 +1296,7 @@ export const zTaskParam = zCreateTaskRequest;
  */
 export const zTaskResult = z.object({
     resultUrls: z.array(zHttpUrl).min(1).register(z.globalRegistry, {
-        description: 'The generated video (one MP4 for Kling v2.1 Pro). Download promptly.'
+        description: 'The generated video (one MP4 for every Kling model). Download promptly.'
     })
 }).register(z.globalRegistry, {
     description: 'The decoded `resultJson` of a success record.'
@@ -294,10 +1320,10 @@ export const zTaskRecordEnvelope = z.object({
  * The record as delivered to `callBackUrl` - the recordInfo record plus the credits.
  */
 export const zCallbackRecord = zTaskRecord.and(z.object({
-    consumeCredits: z.int().gte(0).register(z.globalRegistry, {
+    consumeCredits: z.number().gte(0).register(z.globalRegistry, {
         description: 'Credits charged for this task (0 on failure).'
     }),
-    remainedCredits: z.int().register(z.globalRegistry, {
+    remainedCredits: z.number().register(z.globalRegistry, {
         description: 'The account\'s balance after this task.'
     })
 }));
