@@ -1,13 +1,11 @@
 /**
- * Files the mock serves: uploads (kept in memory until they expire) and result videos (real H.264
- * MP4 fixtures, one per duration). Also the temporary links of download-url, valid 20 minutes.
+ * Files the mock serves: uploads (kept in memory until they expire) and result videos (real MP4s
+ * built by result-video.ts). Also the temporary links of download-url, valid 20 minutes.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Duration } from '@kling-kit/contract';
 import type { MockClock } from './clock';
+import { resultVideo as buildResultVideo } from './result-video';
 
 /** A file the mock can serve. */
 export interface StoredFile {
@@ -17,33 +15,9 @@ export interface StoredFile {
   readonly expiresAt: number;
 }
 
-const fixturesDir = (): string => {
-  // src/state/files.ts in development, dist/index.js once built: fixtures/ sits at the package root.
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 3; i++) {
-    const candidate = join(dir, 'fixtures');
-    try {
-      readFileSync(join(candidate, 'kling-5s.mp4'), { flag: 'r' });
-      return candidate;
-    } catch {
-      dir = dirname(dir);
-    }
-  }
-  throw new Error('kling-mock: result video fixtures (fixtures/kling-5s.mp4) are missing from the package');
-};
-
-let resultVideos: Record<Duration, Buffer> | undefined;
-
-/** The MP4 served as the result of a task of this duration. */
+/** The MP4 served as the result of a task of this duration (16:9, no sound; see result-video.ts). */
 export function resultVideo(duration: Duration): Buffer {
-  if (!resultVideos) {
-    const dir = fixturesDir();
-    resultVideos = {
-      '5': readFileSync(join(dir, 'kling-5s.mp4')),
-      '10': readFileSync(join(dir, 'kling-10s.mp4')),
-    };
-  }
-  return resultVideos[duration];
+  return buildResultVideo({ seconds: Number(duration), aspectRatio: '16:9', audio: false });
 }
 
 /** Thrown by `FileStore.put` when the upload would take the store past its byte cap. */
