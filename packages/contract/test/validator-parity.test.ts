@@ -57,7 +57,9 @@ const ajvPaths = (errors: readonly ErrorObject[]): Set<string> =>
     errors.map((error) =>
       error.keyword === 'required'
         ? `${error.instancePath}/${(error.params as { missingProperty: string }).missingProperty}`
-        : error.instancePath,
+        : error.keyword === 'additionalProperties'
+          ? `${error.instancePath}/${(error.params as { additionalProperty: string }).additionalProperty}`
+          : error.instancePath,
     ),
   );
 

@@ -58,14 +58,31 @@ function isDateTime(text: string): boolean {
   const utcHour = hour - zoneHour * sign - (utcMinute < 0 ? 1 : 0);
   return (utcHour === 23 || utcHour === -1) && (utcMinute === 59 || utcMinute === -1) && second < 61;
 }
-/** anyOf: the one alternative the value got furthest in (not a mere type mismatch), else all of them. */
+/**
+ * anyOf: the alternative the value came closest to speaks for all: not one the value's own type
+ * rules out, and with the fewest issues. Equally close alternatives that fault the same fields are
+ * merged field by field; otherwise the reasons of all are joined at the value itself.
+ */
 function pickAlternative(outcomes: Issue[][], path: string, out: Issue[]): void {
   if (outcomes.some((found) => found.length === 0)) {
     return;
   }
-  const informative = outcomes.filter((found) => found.some((issue) => issue.keyword !== 'type'));
-  if (informative.length === 1) {
-    out.push(...(informative[0] as Issue[]));
+  const informative = outcomes.filter(
+    (found) => !found.every((issue) => issue.keyword === 'type' && issue.path === path),
+  );
+  const fewest = Math.min(...informative.map((found) => found.length));
+  const closest = informative.filter((found) => found.length === fewest);
+  const fields = (found: Issue[]) => found.map((issue) => issue.path).join(' ');
+  if (closest.length > 0 && closest.every((found) => fields(found) === fields(closest[0] as Issue[]))) {
+    (closest[0] as Issue[]).forEach((issue, index) => {
+      const messages = new Set(closest.map((found) => (found[index] as Issue).message));
+      const keywords = new Set(closest.map((found) => (found[index] as Issue).keyword));
+      out.push({
+        path: issue.path,
+        keyword: keywords.size === 1 ? issue.keyword : 'anyOf',
+        message: [...messages].join(', or '),
+      });
+    });
     return;
   }
   const reasons = outcomes.map((found) => found.map((issue) => issue.message).join(' and '));
