@@ -9,6 +9,7 @@
  *   servers.ts      kie.ai's two servers, which paths the upload server answers, every operation
  *   models.ts       the model catalog: each request schema's \`x-model\`, durations, defaults, example
  *   definitions.ts  one definition per model (catalog entry + request validator), for /models
+ * and the family table of the READMEs (scripts/family-table.mjs), between its markers.
  *
  * `--check` regenerates into a temporary folder and compares with what is committed (the git
  * index, or the files on disk outside a git checkout). It exits 1 naming the fix when they differ.
@@ -31,6 +32,7 @@ import { createClient } from '@hey-api/openapi-ts';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
 import { compileValidators } from './compile-validator.mjs';
+import { FAMILY_TABLE_READMES, renderFamilyTable, withFamilyTable } from './family-table.mjs';
 
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const specFlag = process.argv.indexOf('--spec');
@@ -351,7 +353,26 @@ function committedContent(absolutePath) {
   }
 }
 
+const repositoryRoot = resolve(packageDir, '../..');
+/** Each README with the family table, and its text with the table as the spec renders it. */
+const readmes = () => {
+  const table = renderFamilyTable(parse(readFileSync(specPath, 'utf8')));
+  return FAMILY_TABLE_READMES.map((file) => {
+    const path = join(repositoryRoot, file);
+    const text = readFileSync(path, 'utf8');
+    return { file, path, text, fresh: withFamilyTable(text, table, file) };
+  });
+};
+
 if (check) {
+  const staleReadmes = readmes().filter(({ text, fresh }) => text !== fresh);
+  if (staleReadmes.length > 0) {
+    for (const { file } of staleReadmes) {
+      console.error(`The family table of ${file} is out of date with spec/kling.yaml.`);
+    }
+    console.error('Fix: run `pnpm generate` and commit the READMEs.');
+    process.exit(1);
+  }
   const tempDir = mkdtempSync(join(tmpdir(), 'kling-contract-'));
   try {
     await generate(tempDir);
@@ -377,5 +398,10 @@ if (check) {
   }
 } else {
   await generate(generatedDir);
+  for (const { path, text, fresh } of readmes()) {
+    if (fresh !== text) {
+      writeFileSync(path, fresh);
+    }
+  }
   console.info(`Generated ${listFiles(generatedDir).length} files into packages/contract/src/generated.`);
 }
