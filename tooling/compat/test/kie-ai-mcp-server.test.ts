@@ -9,7 +9,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { spec, type TaskState, UNKNOWN_MODEL_MESSAGE, validateCallbackPayload } from '@kling-kit/contract';
+import { estimateCredits, spec, type TaskState, validateCallbackPayload } from '@kling-kit/contract';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,26 +149,95 @@ describe('@felores/kie-ai-mcp-server against kling-mock', () => {
     expect(Buffer.from(await stored.arrayBuffer())).toEqual(Buffer.from(PNG_BASE64, 'base64'));
   });
 
-  it("kling_video gets kie.ai's unknown-model answer for kling-3.0/video, and shows it to the caller", async () => {
-    const { isError, text } = await callTool('kling_video', {
+  /** Polls get_task_status (the server's own tool) until the task is final; fast timing ends within 3 s. */
+  async function statusWhenFinal(taskId: string) {
+    for (let attempt = 0; attempt < 60; attempt++) {
+      const { json } = await callTool('get_task_status', { task_id: taskId });
+      if (json?.status === 'success' || json?.status === 'fail') {
+        return json;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`task ${taskId} did not finish`);
+  }
+
+  /** The create request the server sent for a model, and the mock's answer to it. */
+  const createExchange = (model: string) => {
+    const exchange = env.proxy.exchanges.findLast(
+      (candidate) =>
+        candidate.path === '/api/v1/jobs/createTask' && JSON.parse(candidate.requestBody).model === model,
+    );
+    return {
+      sent: JSON.parse(exchange?.requestBody ?? '{}') as { model: string; input: Record<string, unknown> },
+      answer: JSON.parse(exchange?.responseBody ?? '{}') as { code: number; data: { taskId: string } | null },
+    };
+  };
+
+  /** Reads the duration (s) of an MP4 from its `mvhd` box. */
+  const mp4Seconds = (bytes: Buffer): number => {
+    const at = bytes.indexOf('mvhd');
+    const version = bytes[at + 4];
+    return version === 1
+      ? Number(bytes.readBigUInt64BE(at + 28)) / bytes.readUInt32BE(at + 24)
+      : bytes.readUInt32BE(at + 20) / bytes.readUInt32BE(at + 16);
+  };
+
+  it('kling_video creates a kling-3.0/video task that runs to a real 5 s MP4, charged as the catalog says', async () => {
+    const { isError, json, text } = await callTool('kling_video', {
       prompt: 'A paper boat sails across a puddle after the rain',
       image_urls: [`${PUBLIC_URL}/files/uploads/start.png`],
     });
-    expect(isError).toBe(true);
-    expect(text).toContain(UNKNOWN_MODEL_MESSAGE);
-    const create = env.proxy.exchanges.find(
-      (exchange) => exchange.path === '/api/v1/jobs/createTask' && exchange.requestBody.includes('kling-3.0'),
-    );
-    expect(JSON.parse(create?.requestBody ?? '{}')).toMatchObject({
+    expect(isError, text).toBe(false);
+    expect(json).toMatchObject({ success: true });
+    const { sent, answer } = createExchange('kling-3.0/video');
+    expect(sent).toMatchObject({
       model: 'kling-3.0/video',
       callBackUrl: env.callbackUrl,
+      input: { duration: '5', aspect_ratio: '16:9', mode: 'std', sound: false },
     });
-    expect(JSON.parse(create?.responseBody ?? '{}')).toEqual({
-      code: 422,
-      msg: UNKNOWN_MODEL_MESSAGE,
-      data: null,
-    });
+    expect(answer.code).toBe(200);
+    const taskId = answer.data?.taskId as string;
+    expect(json?.task_id).toBe(taskId);
+    const final = await statusWhenFinal(taskId);
+    expect(final).toMatchObject({ status: 'success' });
+    const resultUrl = new URL(String((final.result_urls as string[])[0]));
+    const video = await fetch(`${env.mock.url}${resultUrl.pathname}`);
+    expect(video.headers.get('content-type')).toMatch(/^video\/mp4/);
+    expect(mp4Seconds(Buffer.from(await video.arrayBuffer()))).toBeCloseTo(5, 1);
+    const { record, creditsCharged } = env.mock.admin.task(taskId);
+    expect(record.creditsConsumed).toBe(estimateCredits(sent));
+    expect(creditsCharged).toBe(estimateCredits(sent));
+    expect(JSON.parse(record.param)).toEqual(sent);
   });
+
+  it.each([
+    ['pro', 'kling/ai-avatar-v1-pro'],
+    ['standard', 'kling/v1-avatar-standard'],
+  ])(
+    'kling_avatar (%s) sends the deprecated id %s, which the mock runs as its current avatar model',
+    async (quality, model) => {
+      const { isError, json, text } = await callTool('kling_avatar', {
+        image_url: `${PUBLIC_URL}/files/uploads/portrait.png`,
+        audio_url: `${PUBLIC_URL}/files/uploads/voice.mp3`,
+        prompt: 'Warm and friendly, a slight smile',
+        quality,
+      });
+      expect(isError, text).toBe(false);
+      const { sent, answer } = createExchange(model);
+      expect(sent.input).toEqual({
+        image_url: `${PUBLIC_URL}/files/uploads/portrait.png`,
+        audio_url: `${PUBLIC_URL}/files/uploads/voice.mp3`,
+        prompt: 'Warm and friendly, a slight smile',
+      });
+      expect(answer.code).toBe(200);
+      expect(json?.task_id).toBe(answer.data?.taskId);
+      const final = await statusWhenFinal(String(json?.task_id));
+      expect(final).toMatchObject({ status: 'success' });
+      const { record } = env.mock.admin.task(String(json?.task_id));
+      expect(record.model).toBe(model);
+      expect(record.creditsConsumed).toBe(estimateCredits(sent));
+    },
+  );
 });
 
 describe('what the server saw', () => {
