@@ -6,6 +6,7 @@ import type { TaskRecord, TaskState } from '@kling-kit/contract';
 import type { DeliveryAttempt } from './state/callbacks';
 import type { Fault, FaultSpec } from './state/faults';
 import type { MockState } from './state/mock-state';
+import type { ResultVideoSpec } from './state/result-video';
 import type { Task } from './state/tasks';
 import { callbackRetryDelays, type Timing } from './state/timing';
 
@@ -14,7 +15,14 @@ export interface TaskView {
   taskId: string;
   accountId: string;
   state: TaskState;
+  /** The model id as sent (a deprecated alias stays as sent). */
+  model: string;
+  /** The video's length in seconds, as a string ("5", "10", …): the duration input or the model's assumed length. */
   duration: string;
+  /** The result video served on success: length in seconds, aspect ratio, sound. */
+  video: ResultVideoSpec;
+  /** What the task costs on success, in credits (`creditsCharged` once charged). */
+  price: number;
   callBackUrl: string | null;
   /** Mock-clock times at which the task enters each state. */
   schedule: { createTime: number; queuingAt: number; generatingAt: number; endAt: number };
@@ -229,7 +237,10 @@ export class MockAdmin {
       taskId: task.taskId,
       accountId: task.account.id,
       state: this.state.tasks.stateOf(task),
-      duration: task.duration,
+      model: task.model,
+      duration: String(task.video.seconds),
+      video: { ...task.video },
+      price: task.cost,
       callBackUrl: task.callBackUrl ?? null,
       schedule: {
         createTime: task.createTime,

@@ -4,7 +4,7 @@ import { isLoopbackHost } from './http/admin-guard';
 import type { MockServerOptions } from './options';
 import { parseTiming } from './state/timing';
 
-export const HELP = `kling-mock: a faithful, stateful mock of kie.ai's Kling v2.1 Pro API
+export const HELP = `kling-mock: a faithful, stateful mock of kie.ai's Kling video API (all 19 models)
 
 Usage: kling-mock [options]
 

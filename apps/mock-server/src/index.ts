@@ -1,6 +1,7 @@
 /**
- * @kling-kit/mock-server: a faithful, stateful mock of kie.ai's Kling v2.1 Pro API for offline
- * contract tests. Start it in-process with `startMockServer()` or from the shell with `kling-mock`.
+ * @kling-kit/mock-server: a faithful, stateful mock of kie.ai's Kling video API (every Kling model
+ * of the jobs API) for offline contract tests. Start it in-process with `startMockServer()` or from
+ * the shell with `kling-mock`.
  */
 export type { AccountView, RuntimeSettings, TaskView } from './admin';
 export { MockAdmin, NotFoundError } from './admin';

@@ -23,7 +23,7 @@ export interface RunningMockServer {
 export const MOCK_SERVER_VERSION: string = version;
 
 /**
- * Starts a mock of kie.ai's Kling v2.1 Pro API.
+ * Starts a mock of kie.ai's Kling video API (every model of the spec).
  *
  * ```ts
  * const mock = await startMockServer({ port: 0, timing: 'fast', hmacKey: 'secret' });

@@ -98,7 +98,7 @@ describe('/reference in Chromium, offline', () => {
     page.on('pageerror', (error) => errors.push(error.message));
 
     await page.goto(`${cli.url}/reference`);
-    expect(await page.title()).toBe('Kling v2.1 Pro API reference (kling-mock)');
+    expect(await page.title()).toBe('Kling video API reference (kling-mock)');
     await page.locator('h1', { hasText: spec.info.title }).waitFor({ timeout: 30_000 });
     const summaries = Object.values(spec.paths).flatMap((item) =>
       Object.values(item).map((operation) => (operation as { summary: string }).summary),

@@ -34,8 +34,8 @@ describe('/reference', () => {
     expect(page.startsWith('<!doctype html>')).toBe(true);
     expect(page).toContain('<html lang="en">');
     expect(page).toContain('<meta name="viewport"');
-    expect(page).toContain('<title>Kling v2.1 Pro API reference (kling-mock)</title>');
-    expect(spec.info.title).toContain('Kling v2.1 Pro');
+    expect(page).toContain('<title>Kling video API reference (kling-mock)</title>');
+    expect(spec.info.title).toContain('Kling');
   });
 
   it('renders /openapi.json with Redoc, and links to the documents for browsers without JavaScript', () => {

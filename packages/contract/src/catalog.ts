@@ -90,7 +90,7 @@ export const models: readonly ModelFacts[] = MODEL_CATALOG;
 
 /** The current id a model id stands for (an alias's model, or the id itself). */
 export function canonicalModelId(id: string): string {
-  return (MODEL_ALIASES as Record<string, string>)[id] ?? id;
+  return Object.hasOwn(MODEL_ALIASES, id) ? ((MODEL_ALIASES as Record<string, string>)[id] as string) : id;
 }
 
 /** The catalog entry of a model id or deprecated alias; undefined for a model kie.ai does not serve. */

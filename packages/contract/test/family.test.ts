@@ -78,6 +78,10 @@ describe('the model catalog', () => {
     expect(findModel('kling/ai-avatar-v1-pro')?.id).toBe('kling/ai-avatar-pro');
     expect(canonicalModelId('kling/v1-avatar-standard')).toBe('kling/ai-avatar-standard');
     expect(findModel('kling/v2-1-master')).toBeUndefined();
+    for (const inherited of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      expect(canonicalModelId(inherited)).toBe(inherited);
+      expect(findModel(inherited)).toBeUndefined();
+    }
   });
 });
 

@@ -11,7 +11,7 @@ import type { Express } from 'express';
 /** The path of the reference page. */
 export const REFERENCE_PATH = '/reference';
 
-const TITLE = 'Kling v2.1 Pro API reference (kling-mock)';
+const TITLE = 'Kling video API reference (kling-mock)';
 
 /**
  * What the page may load: scripts only from the mock, the spec only from the mock. Redoc needs

@@ -1,12 +1,14 @@
 /**
- * Files served back: `/files/results/<taskId>.mp4` (the result video of a successful task) and
+ * Files served back: `/files/results/<taskId>.mp4` (the result video of a successful task, an MP4
+ * of the length, aspect ratio and sound its request asked for) and
  * `/files/uploads/<uploadPath>/<fileName>` (uploads). A download-url link adds `expires` and
  * `token`; an expired or forged link answers 403.
  */
 import type { Express } from 'express';
 import { sendBytes } from '../http/send-bytes';
-import { resultVideo, type StoredFile } from '../state/files';
+import type { StoredFile } from '../state/files';
 import type { MockState } from '../state/mock-state';
+import { resultVideo } from '../state/result-video';
 
 /** The file behind a `/files/...` path, if the mock serves it. */
 export function lookupFile(
@@ -17,7 +19,8 @@ export function lookupFile(
   if (result) {
     const task = state.tasks.get(result[1] as string);
     if (task && state.tasks.stateOf(task) === 'success') {
-      return { bytes: resultVideo(task.duration), mimeType: 'video/mp4' };
+      // Built on demand: the requested length, frame shape and sound (see result-video.ts).
+      return { bytes: resultVideo(task.video), mimeType: 'video/mp4' };
     }
     return undefined;
   }

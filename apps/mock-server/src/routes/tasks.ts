@@ -1,11 +1,12 @@
-/** createTask and recordInfo. */
+/**
+ * createTask and recordInfo, for every Kling model of the spec: the body is validated against its
+ * model's request schema, priced from the catalog, and run with the model's timing.
+ */
 import {
-  creditsForDuration,
+  findModel,
   formatIssues,
-  inputDefaults,
   UNKNOWN_MODEL_MESSAGE,
   validateCreateTaskRequest,
-  validateSchema,
 } from '@kling-kit/contract';
 import type { Express } from 'express';
 import { isLoopbackHost } from '../http/admin-guard';
@@ -13,6 +14,7 @@ import { sendEnvelope } from '../http/envelope';
 import { jsonBody } from '../http/json-body';
 import { type OperationLocals, operationSteps } from '../http/operation';
 import type { MockState } from '../state/mock-state';
+import { roundCredits, taskSpecOf } from '../state/task-spec';
 
 /** createTask bodies above 1 MB are refused (a prompt is at most 5000 characters). */
 export const CREATE_TASK_BODY_LIMIT = 1024 * 1024;
@@ -45,8 +47,9 @@ export function taskRoutes(app: Express, state: MockState): void {
     (req, res) => {
       const { account } = res.locals as OperationLocals;
       const model = (req.body as { model?: unknown } | null)?.model;
-      if (typeof model === 'string' && !validateSchema('KlingModel', model).ok) {
-        // kie.ai's own answer to a model it does not serve (clients match this text).
+      if (typeof model === 'string' && !findModel(model)) {
+        // kie.ai's own answer to a model it does not serve (clients match this text). The
+        // deprecated avatar aliases are served: they validate and run as their current model.
         sendEnvelope(res, 422, { msg: UNKNOWN_MODEL_MESSAGE, mirror: mirror() });
         return;
       }
@@ -62,8 +65,14 @@ export function taskRoutes(app: Express, state: MockState): void {
         });
         return;
       }
-      const cost = creditsForDuration(result.value.input.duration ?? inputDefaults.duration);
-      const available = account.credits - account.reserved;
+      const spec = taskSpecOf(result.value);
+      if (!spec) {
+        // Unreachable: the validator knows exactly the catalog's models (and aliases).
+        sendEnvelope(res, 422, { msg: UNKNOWN_MODEL_MESSAGE, mirror: mirror() });
+        return;
+      }
+      const { cost } = spec;
+      const available = roundCredits(account.credits - account.reserved);
       if (available < cost) {
         sendEnvelope(res, 402, {
           msg: `Credits insufficient: this task needs ${cost} credits and the available balance is ${available}`,
@@ -71,7 +80,7 @@ export function taskRoutes(app: Express, state: MockState): void {
         });
         return;
       }
-      const task = state.tasks.create(account, result.value);
+      const task = state.tasks.create(account, result.value, spec);
       sendEnvelope(res, 200, { msg: 'success', data: { taskId: task.taskId }, mirror: mirror() });
     },
   );

@@ -1,7 +1,7 @@
 /**
  * Failure reasons the mock gives failed tasks. kie.ai documents only `500` / `Internal server error`
- * (its Kling v2.1 Pro callback example); the others are plausible reasons for an image-to-video
- * model, clearly mock values, so clients see more than one shape (and an integer failCode).
+ * (its Kling v2.1 Pro callback example); the others are plausible reasons for a video model,
+ * clearly mock values, so clients see more than one shape (and an integer failCode).
  */
 export interface FailureReason {
   readonly failCode: string | number;

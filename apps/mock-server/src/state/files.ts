@@ -3,9 +3,7 @@
  * built by result-video.ts). Also the temporary links of download-url, valid 20 minutes.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Duration } from '@kling-kit/contract';
 import type { MockClock } from './clock';
-import { resultVideo as buildResultVideo } from './result-video';
 
 /** A file the mock can serve. */
 export interface StoredFile {
@@ -13,11 +11,6 @@ export interface StoredFile {
   readonly mimeType: string;
   readonly uploadedAt: number;
   readonly expiresAt: number;
-}
-
-/** The MP4 served as the result of a task of this duration (16:9, no sound; see result-video.ts). */
-export function resultVideo(duration: Duration): Buffer {
-  return buildResultVideo({ seconds: Number(duration), aspectRatio: '16:9', audio: false });
 }
 
 /** Thrown by `FileStore.put` when the upload would take the store past its byte cap. */

@@ -3,19 +3,14 @@
  * mock clock. A task's state is computed from its schedule when read; one timer per task completes it
  * (charges credits on success, fires the callback) exactly once.
  */
-import {
-  type CreateTaskRequest,
-  creditsForDuration,
-  type Duration,
-  inputDefaults,
-  type TaskRecord,
-  type TaskState,
-} from '@kling-kit/contract';
+import type { CreateTaskRequest, ModelFacts, TaskRecord, TaskState } from '@kling-kit/contract';
 import type { Account } from './accounts';
 import type { CancelTimer, MockClock } from './clock';
 import { FAILURE_REASONS } from './failures';
 import type { Random } from './random';
-import { planStateDurations, type StateDurations, type Timing } from './timing';
+import type { ResultVideoSpec } from './result-video';
+import { roundCredits, type TaskSpec } from './task-spec';
+import { planStateDurations, type StateDurations, type TaskTimingFacts, type Timing } from './timing';
 
 /** How a task ends. */
 export type TaskOutcome =
@@ -28,12 +23,17 @@ type PendingState = Exclude<TaskState, 'success' | 'fail'>;
 export interface Task {
   readonly taskId: string;
   readonly account: Account;
+  /** The model id as sent (a deprecated alias stays as sent). */
   readonly model: string;
+  /** The model's catalog entry (an alias's current model). */
+  readonly facts: ModelFacts;
   /** The create request exactly as received, JSON-encoded (the record's `param`). */
   readonly param: string;
-  readonly duration: Duration;
+  /** The result video: its length in seconds drives the timing, the whole spec the MP4 served. */
+  readonly video: ResultVideoSpec;
   readonly callBackUrl: string | undefined;
   readonly createTime: number;
+  /** The price in credits, charged on success (`creditsConsumed`, the callback's `consumeCredits`). */
   readonly cost: number;
   queuingAt: number;
   generatingAt: number;
@@ -66,13 +66,15 @@ export class TaskStore {
 
   constructor(private readonly deps: TaskStoreDeps) {}
 
-  /** Creates a task from a validated request; the caller has checked credits and limits. */
-  create(account: Account, request: CreateTaskRequest): Task {
+  /**
+   * Creates a task from a validated request and its spec (`taskSpecOf`); the caller has checked
+   * credits and limits.
+   */
+  create(account: Account, request: CreateTaskRequest, spec: TaskSpec): Task {
     const { clock, random, settings } = this.deps;
     const now = clock.now();
     this.sweep(now);
-    const duration = request.input.duration ?? inputDefaults.duration;
-    const plan = planStateDurations(settings.timing, duration, random);
+    const plan = planStateDurations(settings.timing, timingFactsOf(spec.facts, spec.video), random);
     const fails = settings.failRate > 0 && random.next() < settings.failRate;
     const outcome: TaskOutcome = fails
       ? { state: 'fail', ...random.pick(FAILURE_REASONS) }
@@ -81,13 +83,14 @@ export class TaskStore {
     while (this.tasks.has(taskId)) {
       taskId = random.hex(32);
     }
-    const cost = creditsForDuration(duration);
+    const { cost } = spec;
     const task: Task = {
       taskId,
       account,
       model: request.model,
+      facts: spec.facts,
       param: JSON.stringify(request),
-      duration,
+      video: spec.video,
       callBackUrl: request.callBackUrl || undefined, // "" means no callback, as on kie.ai
       createTime: now,
       cost,
@@ -100,7 +103,7 @@ export class TaskStore {
       expiresAt: now + settings.taskTtlMs,
       cancelCompletion: undefined,
     };
-    account.reserved += cost;
+    account.reserved = roundCredits(account.reserved + cost);
     this.tasks.set(taskId, task);
     this.armCompletion(task);
     return task;
@@ -201,7 +204,11 @@ export class TaskStore {
       return;
     }
     const now = this.deps.clock.now();
-    const plan = planStateDurations(this.deps.settings.timing, task.duration, this.deps.random);
+    const plan = planStateDurations(
+      this.deps.settings.timing,
+      timingFactsOf(task.facts, task.video),
+      this.deps.random,
+    );
     const order: PendingState[] = ['waiting', 'queuing', 'generating'];
     const from = order.indexOf(task.held.state);
     task.queuingAt = from >= 1 ? now : now + plan.waitingMs;
@@ -263,10 +270,10 @@ export class TaskStore {
     task.cancelCompletion?.();
     task.cancelCompletion = undefined;
     const { account } = task;
-    account.reserved = Math.max(0, account.reserved - task.cost);
+    account.reserved = Math.max(0, roundCredits(account.reserved - task.cost));
     if (task.outcome.state === 'success') {
       task.charged = task.cost;
-      account.credits -= task.cost;
+      account.credits = roundCredits(account.credits - task.cost);
     }
     task.remainedCredits = account.credits;
     this.deps.onComplete(task);
@@ -275,7 +282,7 @@ export class TaskStore {
   private remove(task: Task): void {
     task.cancelCompletion?.();
     if (!task.completed) {
-      task.account.reserved = Math.max(0, task.account.reserved - task.cost);
+      task.account.reserved = Math.max(0, roundCredits(task.account.reserved - task.cost));
     }
     this.tasks.delete(task.taskId);
   }
@@ -293,6 +300,11 @@ export class TaskStore {
       this.remove(task);
     }
   }
+}
+
+/** What the timing of a task depends on: its model's generation-time estimate and its video's length. */
+function timingFactsOf(facts: ModelFacts, video: ResultVideoSpec): TaskTimingFacts {
+  return { generationSeconds: facts.generationSeconds, seconds: video.seconds };
 }
 
 /** Thrown when the admin API tries to change a task that already ended. */

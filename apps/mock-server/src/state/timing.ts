@@ -1,5 +1,5 @@
 /** How long a task spends in each state: the `--timing` profiles. */
-import { CALLBACK_DELIVERY, type Duration } from '@kling-kit/contract';
+import { CALLBACK_DELIVERY, type ModelFacts } from '@kling-kit/contract';
 import type { Random } from './random';
 
 /** Fixed per-state durations in milliseconds. */
@@ -11,7 +11,7 @@ export interface StateDurations {
 
 /**
  * `fast`: a whole life within 3 s (for tests). `realistic`: tens of seconds to minutes with
- * variance, longer for 10 s videos (like kie.ai). Or explicit durations per state.
+ * variance, longer for slower models and longer videos (like kie.ai). Or explicit durations per state.
  */
 export type Timing = 'fast' | 'realistic' | StateDurations;
 
@@ -46,23 +46,50 @@ function around(random: Random, median: number, spread: number, min: number, max
   return Math.round(Math.min(max, Math.max(min, median * Math.exp(spread * normal))));
 }
 
-/** The state durations of one task. */
-export function planStateDurations(timing: Timing, duration: Duration, random: Random): StateDurations {
-  const long = duration === '10';
+/** What the plan of a task depends on: its model's generation-time estimate and its video's length. */
+export interface TaskTimingFacts {
+  /** The model's catalog estimate: generation takes `base + perVideoSecond × seconds` seconds. */
+  readonly generationSeconds: ModelFacts['generationSeconds'];
+  /** The length of the video the task makes, in seconds. */
+  readonly seconds: number;
+}
+
+/** `realistic` generation lasts between these shares of its median (a rare draw is clamped to them). */
+const REALISTIC_MIN_SHARE = 0.45;
+const REALISTIC_MAX_SHARE = 2.5;
+
+/** The median generation time of a task in `realistic` timing, in ms (`kling/v2-1-pro`: 110 s for 5 s, 200 s for 10 s). */
+export function realisticGenerationMs(task: TaskTimingFacts): number {
+  const { base, perVideoSecond } = task.generationSeconds;
+  return Math.round((base + perVideoSecond * task.seconds) * 1000);
+}
+
+/**
+ * The state durations of one task. `fast` keeps a whole life within 3 s, a little longer for longer
+ * videos (5 s: 1–1.8 s generating, 10 s: 1.4–2.2 s, at most 1.6–2.4 s). `realistic` draws the
+ * generation time around the model's estimate (see `realisticGenerationMs`) with a long right tail.
+ */
+export function planStateDurations(timing: Timing, task: TaskTimingFacts, random: Random): StateDurations {
   if (timing === 'fast') {
+    const shortest = Math.min(1600, Math.max(840, Math.round(1000 + 80 * (task.seconds - 5))));
     return {
       waitingMs: random.int(100, 200),
       queuingMs: random.int(200, 400),
-      generatingMs: long ? random.int(1400, 2200) : random.int(1000, 1800),
+      generatingMs: random.int(shortest, shortest + 800),
     };
   }
   if (timing === 'realistic') {
+    const median = realisticGenerationMs(task);
     return {
       waitingMs: around(random, 2_000, 0.5, 500, 8_000),
       queuingMs: around(random, 12_000, 0.8, 2_000, 120_000),
-      generatingMs: long
-        ? around(random, 200_000, 0.3, 100_000, 480_000)
-        : around(random, 110_000, 0.3, 50_000, 300_000),
+      generatingMs: around(
+        random,
+        median,
+        0.3,
+        Math.round(median * REALISTIC_MIN_SHARE),
+        Math.round(median * REALISTIC_MAX_SHARE),
+      ),
     };
   }
   return timing;
