@@ -1,6 +1,6 @@
 /** The playground page: connection, request form, task, code and history. */
 import type { KlingClient } from '@kling-kit/client';
-import { type CreateTaskRequest, KLING_MODEL } from '@kling-kit/contract';
+import { KLING_MODEL } from '@kling-kit/contract';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ConnectionPanel } from './components/connection-panel';
 import { CopyCode } from './components/copy-code';
@@ -17,7 +17,13 @@ import {
 } from './lib/connection';
 import { requestExamples, valuesFromRequest } from './lib/examples';
 import { type ExplainedError, explainError } from './lib/explain-error';
-import { costOf, type FormValues, initialValues, toCreateTaskRequest } from './lib/form-rules';
+import {
+  costOf,
+  type FormRequest,
+  type FormValues,
+  initialValues,
+  toCreateTaskRequest,
+} from './lib/form-rules';
 import { type HistoryEntry, loadHistory, saveToHistory } from './lib/history';
 import type { SnippetTarget } from './lib/snippets';
 import { useTaskRunner } from './lib/use-task-runner';
@@ -96,7 +102,7 @@ export function App() {
     }
   }, [finished, refreshCredits]);
 
-  const onSubmit = (request: CreateTaskRequest) => {
+  const onSubmit = (request: FormRequest) => {
     const options = runOptions();
     if (options) {
       start(options, request);

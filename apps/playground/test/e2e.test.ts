@@ -5,11 +5,11 @@
  */
 import { join } from 'node:path';
 import {
-  type CreateTaskRequest,
   creditsForDuration,
   describeResponseCode,
   type JsonSchema,
   jsonSchemaOf,
+  type RequestOf,
   spec,
   taskStates,
 } from '@kling-kit/contract';
@@ -17,6 +17,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, launchChromium, type MockProcess, startMockCli } from './browser';
 
+type CreateTaskRequest = RequestOf<'kling/v2-1-pro'>;
 const seed = spec.paths['/api/v1/jobs/createTask'].post.requestBody.content['application/json'].examples.seed
   .value as CreateTaskRequest;
 const promptMax = (jsonSchemaOf('KlingV21ProInput').properties as Record<string, JsonSchema>).prompt

@@ -4,12 +4,13 @@
  * JSON Schemas here, independently of the form's own reading, so a drift fails.
  */
 import {
-  type CreateTaskRequest,
   creditsForDuration,
   durations,
   inputDefaults,
   type JsonSchema,
   jsonSchemaOf,
+  type RequestOf,
+  type SchemaName,
   spec,
   validateCreateTaskRequest,
 } from '@kling-kit/contract';
@@ -20,8 +21,15 @@ import { GenerateForm } from '../src/components/generate-form';
 import { valuesFromRequest } from '../src/lib/examples';
 import { costOf, type FormValues, initialValues } from '../src/lib/form-rules';
 
+type CreateTaskRequest = RequestOf<'kling/v2-1-pro'>;
 const properties = jsonSchemaOf('KlingV21ProInput').properties as Record<string, JsonSchema>;
-const keyword = (field: string, name: string) => properties[field]?.[name] as number;
+/** A keyword of an input's schema, through its `$ref` to a shared component when it has one. */
+const keyword = (field: string, name: string) => {
+  const schema = properties[field];
+  const ref = schema?.$ref;
+  const target = typeof ref === 'string' ? jsonSchemaOf(ref.split('/').at(-1) as SchemaName) : schema;
+  return target?.[name] as number;
+};
 const seed = spec.paths['/api/v1/jobs/createTask'].post.requestBody.content['application/json'].examples.seed
   .value as CreateTaskRequest;
 const LABELS = [

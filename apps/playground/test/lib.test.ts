@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { apiError, KlingConnectionError } from '@kling-kit/client';
-import { type CreateTaskRequest, describeResponseCode, responseCodes, spec } from '@kling-kit/contract';
+import { describeResponseCode, type RequestOf, responseCodes, spec } from '@kling-kit/contract';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { baseUrlOf, clientFor, MOCK_KEY, withProxyToken } from '../src/lib/connection';
 import { requestExamples } from '../src/lib/examples';
@@ -8,6 +8,7 @@ import { explainError } from '../src/lib/explain-error';
 import { HISTORY_KEY, HISTORY_SIZE, loadHistory, saveToHistory } from '../src/lib/history';
 import { curlSnippet, typescriptSnippet } from '../src/lib/snippets';
 
+type CreateTaskRequest = RequestOf<'kling/v2-1-pro'>;
 const seed = spec.paths['/api/v1/jobs/createTask'].post.requestBody.content['application/json'].examples.seed
   .value as CreateTaskRequest;
 

@@ -2,11 +2,11 @@
  * The createTask form: one field per input of the spec, limits and options from the contract,
  * inline messages from the contract's validator before anything is sent, and the cost in credits.
  */
-import type { CreateTaskRequest } from '@kling-kit/contract';
 import { type FormEvent, useState } from 'react';
 import {
   characterCount,
   type FieldName,
+  type FormRequest,
   type FormValues,
   formLimits,
   toCreateTaskRequest,
@@ -20,7 +20,7 @@ export interface GenerateFormProps {
   values: FormValues;
   onChange(values: FormValues): void;
   /** Called with the exact request once the form is valid. */
-  onSubmit(request: CreateTaskRequest): void;
+  onSubmit(request: FormRequest): void;
   /** A task is being created: the button waits. */
   busy?: boolean;
   /** Uploads a local image and resolves with its URL (fills "Image URL"). */

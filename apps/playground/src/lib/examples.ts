@@ -1,25 +1,27 @@
 /** The createTask examples of the spec (the seed's own first), as form values. */
-import { type CreateTaskRequest, spec } from '@kling-kit/contract';
-import { type FormValues, initialValues } from './form-rules';
+import { spec } from '@kling-kit/contract';
+import { FORM_MODEL, type FormRequest, type FormValues, initialValues } from './form-rules';
 
 /** A named example request from the spec. */
 export interface RequestExample {
   readonly name: string;
   readonly summary: string;
-  readonly request: CreateTaskRequest;
+  readonly request: FormRequest;
 }
 
-type ExampleMap = Record<string, { summary?: string; value?: CreateTaskRequest }>;
+type ExampleMap = Record<string, { summary?: string; value?: { model?: string } }>;
 
 /** Every createTask example in `spec/kling.yaml`, in the spec's order (`seed` first). */
 export const requestExamples: readonly RequestExample[] = Object.entries(
   spec.paths['/api/v1/jobs/createTask'].post.requestBody.content['application/json'].examples as ExampleMap,
 ).flatMap(([name, example]) =>
-  example.value ? [{ name, summary: example.summary ?? name, request: example.value }] : [],
+  example.value?.model === FORM_MODEL
+    ? [{ name, summary: example.summary ?? name, request: example.value as FormRequest }]
+    : [],
 );
 
 /** Fills the form from an example request; fields it lacks take the form's initial values. */
-export function valuesFromRequest(request: CreateTaskRequest): FormValues {
+export function valuesFromRequest(request: FormRequest): FormValues {
   const { input } = request;
   return {
     prompt: input.prompt,

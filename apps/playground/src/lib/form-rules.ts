@@ -3,16 +3,21 @@
  * spec's JSON Schemas, and validation is the contract's own `validateCreateTaskRequest`.
  */
 import {
-  type CreateTaskRequest,
   creditsForDuration,
   type Duration,
   durations,
   inputDefaults,
   type JsonSchema,
   jsonSchemaOf,
-  KLING_MODEL,
+  type RequestOf,
+  type SchemaName,
   validateCreateTaskRequest,
 } from '@kling-kit/contract';
+
+/** The model this form is for (the spec's first). */
+export const FORM_MODEL = 'kling/v2-1-pro';
+/** The createTask body of `FORM_MODEL`: what the form sends. */
+export type FormRequest = RequestOf<typeof FORM_MODEL>;
 
 /** What the form edits: the model's inputs plus the callback URL, as strings where the UI types text. */
 export interface FormValues {
@@ -39,7 +44,19 @@ function numberKeyword(schema: JsonSchema | undefined, keyword: string, where: s
   return value;
 }
 
-const inputProperties = jsonSchemaOf('KlingV21ProInput').properties as Record<string, JsonSchema>;
+/** A schema with its `$ref` to another component of the spec followed. */
+function resolved(schema: JsonSchema | undefined): JsonSchema | undefined {
+  const ref = schema?.$ref;
+  return typeof ref === 'string'
+    ? jsonSchemaOf(ref.replace('#/components/schemas/', '') as SchemaName)
+    : schema;
+}
+
+const inputProperties = Object.fromEntries(
+  Object.entries(jsonSchemaOf('KlingV21ProInput').properties as Record<string, JsonSchema>).map(
+    ([name, schema]) => [name, resolved(schema)],
+  ),
+) as Record<string, JsonSchema | undefined>;
 const imageUrl = jsonSchemaOf('ImageUrl');
 
 /** Limits and options of the form, from the spec. */
@@ -78,8 +95,8 @@ export function costOf(values: Pick<FormValues, 'duration'>): number {
 }
 
 /** The exact createTask body the form sends: empty optional fields are left out. */
-export function toCreateTaskRequest(values: FormValues): CreateTaskRequest {
-  const input: CreateTaskRequest['input'] = {
+export function toCreateTaskRequest(values: FormValues): FormRequest {
+  const input: FormRequest['input'] = {
     prompt: values.prompt,
     image_url: values.image_url.trim(),
     duration: values.duration,
@@ -87,7 +104,7 @@ export function toCreateTaskRequest(values: FormValues): CreateTaskRequest {
   };
   if (values.image_url.trim() === '') {
     // Missing, not empty: the contract then reports "is required".
-    delete (input as Partial<CreateTaskRequest['input']>).image_url;
+    delete (input as Partial<FormRequest['input']>).image_url;
   }
   if (values.negative_prompt !== '') {
     input.negative_prompt = values.negative_prompt;
@@ -96,7 +113,7 @@ export function toCreateTaskRequest(values: FormValues): CreateTaskRequest {
     input.tail_image_url = values.tail_image_url.trim();
   }
   return {
-    model: KLING_MODEL,
+    model: FORM_MODEL,
     ...(values.callBackUrl.trim() !== '' ? { callBackUrl: values.callBackUrl.trim() } : {}),
     input,
   };

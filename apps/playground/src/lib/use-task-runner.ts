@@ -3,9 +3,10 @@
  * resume following a task from the history. One task at a time; a new one cancels the old wait.
  */
 import type { KlingClient, PollDelay, Task } from '@kling-kit/client';
-import { type CreateTaskRequest, KLING_MODEL, type TaskState } from '@kling-kit/contract';
+import { KLING_MODEL, type TaskState } from '@kling-kit/contract';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type ExplainedError, explainError } from './explain-error';
+import type { FormRequest } from './form-rules';
 import type { HistoryEntry } from './history';
 
 /** A state the task reached, and when (ms after it was created). */
@@ -73,7 +74,7 @@ export function useTaskRunner(remember: (entry: HistoryEntry) => void) {
   );
 
   const start = useCallback(
-    async (options: RunOptions, request: CreateTaskRequest) => {
+    async (options: RunOptions, request: FormRequest) => {
       const signal = begin();
       setRun({ status: 'creating', timeline: [] });
       let entry: HistoryEntry;
