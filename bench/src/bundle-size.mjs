@@ -1,10 +1,12 @@
 /**
  * Bundle size: each client's main entry bundled for the browser the same way (esbuild, minified,
- * ESM, dependencies included), then gzipped, in one run.
+ * ESM, dependencies included), then gzipped, in one run. For our client, also what each model of the
+ * catalog adds when an app imports its definition from `@kling-kit/client/models` and registers it.
  */
 import { gzipSync } from 'node:zlib';
+import * as definitions from '@kling-kit/client/models';
 import { build } from 'esbuild';
-import { CLIENT_GZIP_BUDGET_BYTES } from './budgets.mjs';
+import { CLIENT_EXTRA_MODEL_GZIP_BUDGET_BYTES, CLIENT_GZIP_BUDGET_BYTES } from './budgets.mjs';
 import { kb, row, verdict } from './format.mjs';
 
 /** The clients compared, each as the import a user writes. */
@@ -33,6 +35,31 @@ export async function measure(source) {
   return { minified: code.length, gzip: gzipSync(code, { level: 9 }).length };
 }
 
+/** An app of the main entry with a client, registering `definition` (an export name) or the default. */
+const appWith = (definition) =>
+  `export * from '@kling-kit/client';
+import { createKlingClient } from '@kling-kit/client';
+${definition ? `import { ${definition} } from '@kling-kit/client/models';` : ''}
+export const kling = createKlingClient(${definition ? `{ models: [${definition}] }` : ''});`;
+
+/**
+ * What each model of the catalog adds to an app on the main entry: the app registering its definition
+ * minus the same app with the default client, gzipped. In the catalog's order (the default first).
+ */
+export async function modelExtras() {
+  const base = await measure(appWith());
+  const rows = [];
+  for (const { id } of definitions.models) {
+    const [name] = Object.entries(definitions).find(([, value]) => value?.validate && value.id === id) ?? [];
+    if (!name) {
+      throw new Error(`@kling-kit/client/models exports no definition of ${id}`);
+    }
+    const size = await measure(appWith(name));
+    rows.push({ id, name, extra: size.gzip - base.gzip });
+  }
+  return rows;
+}
+
 /** Every client's size, ours first. */
 export async function bundleSizes() {
   const rows = [];
@@ -42,12 +69,15 @@ export async function bundleSizes() {
   return rows;
 }
 
-/** The results.md section and summary rows of the bundle sizes. */
-export function bundleSection(sizes) {
+/** The results.md section and summary rows of the bundle sizes and the models' extras. */
+export function bundleSection(sizes, extras) {
   const ours = sizes.find((entry) => entry.ours);
   const peers = sizes.filter((entry) => !entry.ours && !entry.bare).sort((a, b) => a.gzip - b.gzip);
   const underBudget = ours.gzip <= CLIENT_GZIP_BUDGET_BYTES;
   const smallest = peers.every((entry) => entry.gzip > ours.gzip);
+  const largest = extras.reduce((max, entry) => (entry.extra > max.extra ? entry : max), extras[0]);
+  const within = extras.filter((entry) => entry.extra <= CLIENT_EXTRA_MODEL_GZIP_BUDGET_BYTES);
+  const extrasOk = within.length === extras.length;
   return {
     summary: [
       row('1. Client bundle, gzip', kb(ours.gzip), `≤ ${kb(CLIENT_GZIP_BUDGET_BYTES)}`, underBudget),
@@ -56,6 +86,12 @@ export function bundleSection(sizes) {
         `${kb(ours.gzip)} vs ${kb(peers[0].gzip)}`,
         'smaller',
         smallest,
+      ),
+      row(
+        `1. Each other model registered (${extras.length} models), gzip`,
+        `max ${largest.extra} B (${largest.id}); ${within.length}/${extras.length} within`,
+        `≤ ${CLIENT_EXTRA_MODEL_GZIP_BUDGET_BYTES} B each`,
+        extrasOk,
       ),
     ],
     lines: [
@@ -70,6 +106,18 @@ export function bundleSection(sizes) {
       '',
       `Budget ≤ ${kb(CLIENT_GZIP_BUDGET_BYTES)} gzip: ${verdict(underBudget)}. Smaller than every peer except bare ` +
         `openapi-fetch: ${verdict(smallest)} (smallest peer: ${peers[0].name}, ${kb(peers[0].gzip)}).`,
+      '',
+      'What each model adds to an app on the main entry: its definition imported from `@kling-kit/client/models` ' +
+        'and registered (`createKlingClient({ models: [definition] })`), against the same app with the default ' +
+        'client, gzip -9. The main entry already carries the default model, `kling/v2-1-pro`.',
+      '',
+      '| model | definition | extra gzip | budget | result |',
+      '|---|---|--:|--:|:-:|',
+      ...extras.map(
+        (entry) =>
+          `| \`${entry.id}\` | \`${entry.name}\` | ${entry.extra} B | ≤ ${CLIENT_EXTRA_MODEL_GZIP_BUDGET_BYTES} B | ` +
+          `${verdict(entry.extra <= CLIENT_EXTRA_MODEL_GZIP_BUDGET_BYTES)} |`,
+      ),
     ],
   };
 }

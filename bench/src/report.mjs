@@ -15,6 +15,7 @@ import { waitSection } from './wait-economy.mjs';
 export function report({
   header,
   sizes,
+  extras,
   overhead,
   economy,
   waits,
@@ -28,7 +29,7 @@ export function report({
 }) {
   const tput = throughputSection(throughput);
   const sections = [
-    bundleSection(sizes),
+    bundleSection(sizes, extras),
     overheadSection(overhead),
     waitSection(economy, waits),
     tput,

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, platform } from 'node:os';
 import { version as esbuildVersion } from 'esbuild';
-import { bundleSizes } from './bundle-size.mjs';
+import { bundleSizes, modelExtras } from './bundle-size.mjs';
 import { clientOverhead } from './client-overhead.mjs';
 import { coldStart } from './cold-start.mjs';
 import { closeAgent, killAll, problems } from './harness.mjs';
@@ -33,8 +33,9 @@ async function main() {
       `@kling-kit/client ${manifest('packages/client/package.json').version}, @kling-kit/mock-server ` +
       `${manifest('apps/mock-server/package.json').version}`,
   ];
-  say('1. client bundle sizes');
+  say('1. client bundle sizes, and what each model adds');
   const sizes = await bundleSizes();
+  const extras = await modelExtras();
   say('2. client overhead (interleaved with bare fetch)');
   const overhead = await clientOverhead(1_000);
   say('3. wait economy (virtual clock) and concurrent waits (in-process mock)');
@@ -52,6 +53,7 @@ async function main() {
   const text = report({
     header,
     sizes,
+    extras,
     overhead,
     economy,
     waits,

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CLIENT_GZIP_BUDGET_BYTES, CLIENT_OVERHEAD_TEST_MAX_RATIO } from '../src/budgets.mjs';
-import { bundleSizes, measure } from '../src/bundle-size.mjs';
+import {
+  CLIENT_EXTRA_MODEL_GZIP_BUDGET_BYTES,
+  CLIENT_GZIP_BUDGET_BYTES,
+  CLIENT_OVERHEAD_TEST_MAX_RATIO,
+} from '../src/budgets.mjs';
+import { bundleSizes, measure, modelExtras } from '../src/bundle-size.mjs';
 import { clientOverhead } from '../src/client-overhead.mjs';
 
 describe('performance budgets (bench/src/budgets.mjs)', () => {
@@ -8,6 +12,14 @@ describe('performance budgets (bench/src/budgets.mjs)', () => {
     const { gzip } = await measure("export * from '@kling-kit/client';");
     expect(gzip).toBeLessThanOrEqual(CLIENT_GZIP_BUDGET_BYTES);
   });
+
+  it('adds at most its budget for each model of the catalog registered on top of the main entry', async () => {
+    const extras = await modelExtras();
+    expect(extras).toHaveLength(19);
+    expect(extras[0]).toMatchObject({ id: 'kling/v2-1-pro', name: 'klingV21Pro' });
+    const over = extras.filter((entry) => entry.extra > CLIENT_EXTRA_MODEL_GZIP_BUDGET_BYTES);
+    expect(over.map((entry) => `${entry.id}: ${entry.extra} B`)).toEqual([]);
+  }, 120_000);
 
   it('bundles smaller than every peer but bare openapi-fetch, measured in the same run', async () => {
     const rows = await bundleSizes();

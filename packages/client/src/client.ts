@@ -1,17 +1,20 @@
 /** `createKlingClient`: the SDK's entry point. */
 import {
+  type AnyModelId,
   API_SERVER_URL,
-  type CreateTaskRequest,
+  creditsOf,
+  formatIssues,
+  type InputOf,
   isUploadPath,
-  KLING_MODEL,
-  type KlingModel,
-  type KlingV21ProInput,
+  type ModelAlias,
+  type ModelId,
   POLL_SCHEDULE,
   type paths,
+  type RequestOf,
   type TaskRecord,
   UPLOAD_SERVER_URL,
-  validateCreateTaskRequest,
 } from '@kling-kit/contract';
+import { klingV21Pro, type ModelDefinition } from '@kling-kit/contract/models';
 import {
   type Client,
   type ClientPathsWithMethod,
@@ -28,32 +31,87 @@ import { decodeTask, type Task, type TaskHandle } from './task';
 import { planUpload, type UploadedFile, type UploadOptions, type UploadSource } from './uploads';
 import { type WaitDeps, type WaitOptions, waitForTask, watchTask } from './wait';
 
-/** What `createTask` takes: the model's inputs, and optionally a callback URL. */
-export interface CreateTaskParams {
-  input: KlingV21ProInput;
+/** The default model, the seed: what a request without `model` creates. */
+export type DefaultModel = 'kling/v2-1-pro';
+
+/** A create request for model `M`. */
+export interface ModelParams<M extends AnyModelId> {
+  /** The model id (a deprecated avatar alias selects its model's inputs). */
+  model: M;
+  /** The model's inputs, as its request schema in the spec says (`InputOf<M>`). */
+  input: InputOf<M>;
   /** kie.ai POSTs the final record here (verify it with `verifyCallback`). */
   callBackUrl?: string;
-  /** @default 'kling/v2-1-pro' */
-  model?: KlingModel;
 }
+
+/** A create request without `model`: the default model, `kling/v2-1-pro`. */
+export interface DefaultModelParams {
+  /** @default 'kling/v2-1-pro' */
+  model?: undefined;
+  input: InputOf<DefaultModel>;
+  /** kie.ai POSTs the final record here (verify it with `verifyCallback`). */
+  callBackUrl?: string;
+}
+
+/**
+ * What `createTask` takes: a model id and that model's inputs (the input type follows the `model`
+ * literal), and optionally a callback URL. Without `model`, the inputs of `kling/v2-1-pro`.
+ */
+export type CreateTaskParams<M extends AnyModelId = AnyModelId> =
+  | (M extends AnyModelId ? ModelParams<M> : never)
+  | (DefaultModel extends M ? DefaultModelParams : never);
+
+/** The ids a client accepts for the registered models `M`: each id and its deprecated aliases. */
+export type RegisteredModelId<M extends ModelId> =
+  | M
+  | { [A in ModelAlias]: M extends RequestOf<A>['model'] ? A : never }[ModelAlias];
+
+/** What a request without `model` creates for a client of the ids `Ids`: the default model, if registered. */
+type DefaultOf<Ids extends AnyModelId> = Extract<Ids, DefaultModel>;
 
 /** Per-call options. */
 export interface CallOptions {
   signal?: AbortSignal;
 }
 
-/** A client for kie.ai's Kling v2.1 Pro API. */
-export interface KlingClient {
-  /** Validates the input locally, then creates the task. Never retried when the outcome is unknown. */
-  createTask(params: CreateTaskParams, options?: CallOptions): Promise<TaskHandle>;
+/**
+ * A client for kie.ai's Kling models. `Ids` are the model ids it accepts: every model's by default,
+ * or those of the definitions passed as `models` to `createKlingClient`.
+ */
+export interface KlingClient<Ids extends AnyModelId = AnyModelId> {
+  /**
+   * Creates the task. A request for a registered model (`models` option; `kling/v2-1-pro` by default)
+   * is checked locally first and throws `KlingInputError` (the mock's messages) without sending
+   * anything; another model's request is sent as it is, and kie.ai validates it. Never retried when
+   * the outcome is unknown.
+   */
+  createTask<M extends Ids = DefaultOf<Ids>>(
+    params: CreateTaskParams<M>,
+    options?: CallOptions,
+  ): Promise<TaskHandle<M>>;
   /** The task's record, decoded. */
   getTask(taskId: string, options?: CallOptions): Promise<Task>;
   /** Resolves with the successful task; rejects with `TaskFailedError` or `WaitTimeoutError`. */
-  waitForTask(task: string | TaskHandle, options?: WaitOptions): Promise<Task>;
+  waitForTask<M extends string = string>(
+    task: string | TaskHandle<M>,
+    options?: WaitOptions<M>,
+  ): Promise<Task<M>>;
   /** Yields the task at each state change, ending with its final state. */
-  watchTask(task: string | TaskHandle, options?: WaitOptions): AsyncGenerator<Task>;
+  watchTask<M extends string = string>(
+    task: string | TaskHandle<M>,
+    options?: WaitOptions<M>,
+  ): AsyncGenerator<Task<M>>;
   /** `createTask` then `waitForTask`. */
-  generate(params: CreateTaskParams, options?: WaitOptions): Promise<Task>;
+  generate<M extends Ids = DefaultOf<Ids>>(
+    params: CreateTaskParams<M>,
+    options?: WaitOptions<M>,
+  ): Promise<Task<M>>;
+  /**
+   * The credits a request would cost on success, from the catalog entry of its registered model
+   * (third-party prices: see the entry's `credits.source`). Throws `KlingInputError` for a model not
+   * registered with this client: `estimateCredits` of `@kling-kit/client/models` prices any model.
+   */
+  estimateCredits<M extends Ids = DefaultOf<Ids>>(params: CreateTaskParams<M>): number;
   /** The account's remaining credits. */
   getCredits(options?: CallOptions): Promise<number>;
   /** A 20-minute download link for a URL kie.ai generated. */
@@ -62,6 +120,23 @@ export interface KlingClient {
   uploadFile(source: UploadSource, options?: UploadOptions): Promise<UploadedFile>;
   /** The authoritative record behind a callback (the signature does not cover the body). */
   confirmCallback(callback: { data: { taskId: string } } | { task: { taskId: string } }): Promise<Task>;
+}
+
+/** A request as the implementation reads it: the public types check the pairing of model and input. */
+interface AnyParams {
+  model?: string | undefined;
+  input: unknown;
+  callBackUrl?: string | undefined;
+}
+
+/** The client's methods without the model typing (the public `KlingClient` is this, typed). */
+interface Implementation
+  extends Omit<KlingClient, 'createTask' | 'waitForTask' | 'watchTask' | 'generate' | 'estimateCredits'> {
+  createTask(params: AnyParams, options?: CallOptions): Promise<TaskHandle>;
+  waitForTask(task: string | TaskHandle, options?: WaitOptions): Promise<Task>;
+  watchTask(task: string | TaskHandle, options?: WaitOptions): AsyncGenerator<Task>;
+  generate(params: AnyParams, options?: WaitOptions): Promise<Task>;
+  estimateCredits(params: AnyParams): number;
 }
 
 /** The spec's paths that have an operation for `method`. */
@@ -109,8 +184,15 @@ const inBrowser = (): boolean =>
   typeof (globalThis as { document?: unknown }).document !== 'undefined' &&
   typeof (globalThis as { window?: unknown }).window !== 'undefined';
 
-/** Creates a client. Throws `KlingError` without an API key, or in a browser talking to api.kie.ai without opt-in. */
-export function createKlingClient(options: ClientOptions = {}): KlingClient {
+/**
+ * Creates a client. Throws `KlingError` without an API key, or in a browser talking to api.kie.ai
+ * without opt-in. `models` (definitions from `@kling-kit/client/models`) lists the models checked
+ * locally, and types the client for those ids only; without it, every model type-checks and only
+ * `kling/v2-1-pro` is checked locally (other models' requests go out as they are).
+ */
+export function createKlingClient<M extends ModelId = ModelId>(
+  options: ClientOptions<M> = {},
+): KlingClient<RegisteredModelId<M>> {
   const apiKey = (options.apiKey ?? environmentKey())?.trim();
   if (!apiKey) {
     throw new KlingError('No kie.ai API key: pass apiKey or set KIE_API_KEY');
@@ -190,28 +272,40 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
         { taskId, signal, expect: (data) => typeof (data as TaskRecord | null)?.state === 'string' },
       ),
     );
+  // The registered models by id and alias (a Map: a model id like "constructor" finds nothing).
+  const registry = new Map<string, ModelDefinition>();
+  for (const definition of (options.models ?? [klingV21Pro]) as readonly ModelDefinition[]) {
+    for (const id of [definition.id, ...definition.aliases]) {
+      registry.set(id, definition);
+    }
+  }
   const waitDeps: WaitDeps = {
     getTask,
     scheduler: new PollScheduler(options.maxPollsPerSecond ?? POLL_SCHEDULE.maxPollsPerSecond),
     hooks: settings.hooks,
   };
 
-  const client: KlingClient = {
+  const client: Implementation = {
     async createTask(params, callOptions = {}) {
-      const body: CreateTaskRequest = {
-        model: params.model ?? KLING_MODEL,
+      const body = {
+        model: params.model ?? klingV21Pro.id,
         ...(params.callBackUrl ? { callBackUrl: params.callBackUrl } : {}),
         input: params.input,
       };
-      const checked = validateCreateTaskRequest(body);
-      if (!checked.ok) {
-        const detail = checked.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
-        throw new KlingInputError(`Invalid createTask request: ${detail}`, checked.issues);
+      // A registered model's request is checked here, with the checks (and so the messages) the
+      // mock uses; any other model's goes out as it is, for kie.ai to judge.
+      const checked = registry.get(body.model)?.validate(body);
+      if (checked && !checked.ok) {
+        throw new KlingInputError(
+          `Invalid createTask request: ${formatIssues(checked.issues)}`,
+          checked.issues,
+        );
       }
       const data = await send(
         'post',
         '/api/v1/jobs/createTask',
-        { body },
+        // The public types pair the model with its inputs; an unregistered model is kie.ai's to judge.
+        { body: body as never },
         {
           kind: 'create',
           signal: callOptions.signal,
@@ -231,6 +325,17 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
     watchTask: (task, waitOptions) => watchTask(waitDeps, task, waitOptions),
     async generate(params, waitOptions = {}) {
       return client.waitForTask(await client.createTask(params, { signal: waitOptions.signal }), waitOptions);
+    },
+    estimateCredits(params) {
+      const model = params.model ?? klingV21Pro.id;
+      const definition = registry.get(model);
+      if (!definition) {
+        throw new KlingInputError(
+          `No catalog entry for "${model}" in this client: register its definition in createKlingClient({ models }), or use estimateCredits from @kling-kit/client/models`,
+          [{ path: 'model', keyword: 'registered', message: 'is not a model registered with this client' }],
+        );
+      }
+      return creditsOf(definition, params.input);
     },
     getCredits: (callOptions = {}) =>
       send(
@@ -264,9 +369,10 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
   // The one way out of every method passes the redactor, whatever the error's source: an injected
   // fetch quoting the request, a proxy echoing the key in a message, a record's failMsg. watchTask
   // returns an async generator, whose errors come out of next() rather than a promise.
-  const guarded: Record<string, unknown> = {};
+  // estimateCredits stays synchronous: it sends nothing and knows no key.
+  const guarded: Record<string, unknown> = { estimateCredits: client.estimateCredits };
   for (const [name, method] of Object.entries(client) as [string, (...args: unknown[]) => unknown][]) {
-    guarded[name] =
+    guarded[name] ??=
       name === 'watchTask'
         ? async function* (...args: unknown[]) {
             try {
@@ -283,5 +389,5 @@ export function createKlingClient(options: ClientOptions = {}): KlingClient {
             }
           };
   }
-  return guarded as unknown as KlingClient;
+  return guarded as unknown as KlingClient<RegisteredModelId<M>>;
 }

@@ -1,4 +1,6 @@
 /** Options of `createKlingClient`. */
+import type { ModelId } from '@kling-kit/contract';
+import type { ModelDefinition } from '@kling-kit/contract/models';
 import type { Task } from './task';
 
 /** Observability hooks: called synchronously, must not throw. */
@@ -13,9 +15,20 @@ export interface ClientHooks {
   onStateChange?(event: { task: Task; elapsedMs: number }): void;
 }
 
-export interface ClientOptions {
+/** `M`: the ids of the models registered with `models` (every model's when there is no `models`). */
+export interface ClientOptions<M extends ModelId = ModelId> {
   /** kie.ai API key. Defaults to the `KIE_API_KEY` environment variable where one exists. */
   apiKey?: string;
+  /**
+   * The models whose requests this client checks locally before sending them: definitions from
+   * `@kling-kit/client/models` (`klingV21Pro`, `kling26ImageToVideo`, …). Only their ids type-check
+   * in `createTask`, `generate` and `estimateCredits`, and each adds its checks and catalog entry
+   * to your bundle (a few hundred bytes gzipped; `pnpm bench` lists them). Without this option every
+   * model type-checks, but only `kling/v2-1-pro` is checked locally: a request for another model
+   * goes out as it is, and kie.ai (or the mock) validates it.
+   * @default [klingV21Pro]
+   */
+  models?: readonly ModelDefinition<M>[];
   /** @default 'https://api.kie.ai' */
   baseUrl?: string;
   /** kie.ai's upload server. @default 'https://kieai.redpandaai.co' */

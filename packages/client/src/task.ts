@@ -1,13 +1,20 @@
 /** A task as the client returns it: the record decoded, plus a handle that survives a restart. */
-import type { TaskParam, TaskRecord, TaskState } from '@kling-kit/contract';
+import type { AnyModelId, RequestOf, TaskParam, TaskRecord, TaskState } from '@kling-kit/contract';
 
-/** A kie.ai task, decoded: `param` and `resultJson` parsed, `failCode` normalised. */
-export interface Task {
+/** The create request of a task of model `M` (any model's when `M` is not a known id). */
+export type ParamOf<M extends string> = M extends AnyModelId ? RequestOf<M> : TaskParam;
+
+/**
+ * A kie.ai task, decoded: `param` and `resultJson` parsed, `failCode` normalised. `M` is the model
+ * id when the client knows it (a task from `createTask`, `generate` or a typed handle), so `param`
+ * is that model's request; `Task` alone is a task of any model.
+ */
+export interface Task<M extends string = string> {
   readonly taskId: string;
-  readonly model: string;
+  readonly model: M;
   readonly state: TaskState;
   /** The create request as kie.ai recorded it (decoded `param`), or null if it could not be decoded. */
-  readonly param: TaskParam | null;
+  readonly param: ParamOf<M> | null;
   /** The result videos (decoded `resultJson`); empty until `state` is `success`. */
   readonly resultUrls: string[];
   /** Why it failed, as a string (kie.ai sends a string, an integer or null); null unless failed. */
@@ -23,10 +30,13 @@ export interface Task {
   readonly raw: TaskRecord;
 }
 
-/** What identifies a task across processes: `JSON.stringify` it, store it, pass it to `waitForTask` later. */
-export interface TaskHandle {
+/**
+ * What identifies a task across processes: `JSON.stringify` it, store it, pass it to `waitForTask`
+ * later. `M` is the model id, so a wait on the handle resolves with a `Task<M>`.
+ */
+export interface TaskHandle<M extends string = string> {
   readonly taskId: string;
-  readonly model: string;
+  readonly model: M;
   /** When the task was created (Unix ms), so a resumed wait keeps its poll schedule. */
   readonly createdAt: number;
   readonly callBackUrl?: string;

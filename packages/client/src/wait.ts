@@ -3,7 +3,7 @@
  * result that arrives after it is refused), the caller's signal honoured mid-request, polls paced by
  * the shared scheduler, and transient failures (429, 5xx, network) ridden out until the deadline.
  */
-import { isFinalTaskState } from '@kling-kit/contract';
+import { FINAL_TASK_STATES } from '@kling-kit/contract';
 import { KlingAbortError, KlingError, TaskFailedError, WaitTimeoutError } from './errors';
 import type { PollScheduler } from './internal/poll-scheduler';
 import { isTransient } from './internal/request';
@@ -12,14 +12,14 @@ import type { ClientHooks } from './options';
 import { defaultPollDelay, type PollDelay } from './poll-schedule';
 import type { Task, TaskHandle } from './task';
 
-/** Options of `waitForTask` and `watchTask`. */
-export interface WaitOptions {
+/** Options of `waitForTask` and `watchTask` (`M`: the task's model id, when known). */
+export interface WaitOptions<M extends string = string> {
   /** Deadline of the whole wait, in ms. The task keeps running after it. @default 900000 (15 min) */
   timeoutMs?: number;
   /** Aborts the wait, including a poll in flight. */
   signal?: AbortSignal;
   /** Called with the task each time its state changes. */
-  onProgress?: (task: Task) => void;
+  onProgress?: (task: Task<M>) => void;
   /** Replaces the poll schedule. */
   pollDelay?: PollDelay;
 }
@@ -97,7 +97,9 @@ export async function* watchTask(
         options.onProgress?.(current);
         yield current;
       }
-      if (isFinalTaskState(current.state)) {
+      // The generated list, not the contract's isFinalTaskState: its module also reads the model enum,
+      // which a bundle would then keep.
+      if ((FINAL_TASK_STATES as readonly string[]).includes(current.state)) {
         return;
       }
       at = Date.now() + pollDelay(current.state, elapsedMs);

@@ -1,8 +1,12 @@
 /**
  * The contract's one validator: compiles every schema under `components.schemas` of the spec into
- * straight-line TypeScript at `pnpm generate` (like ajv's standalone code), one `check<Name>`
- * function per schema. A bundle that validates one body ships that body's few hundred bytes of
- * checks, not an interpreter and its schemas.
+ * TypeScript at `pnpm generate`, one `check<Name>` function per schema. Each schema becomes a
+ * composition of a few small checks (`type`, `length`, `uri`, `items`, `object`, `anyOf`, …, in
+ * RUNTIME below) with its limits as arguments: no schema is read at run time, and a bundle that
+ * validates one body ships that body's compositions and the checks they use, not an interpreter and
+ * its schemas. The messages are written once, in the checks; a composition used twice (the same
+ * property in several models or branches) is one constant, so a model's validator costs a few
+ * hundred bytes.
  *
  * What the tests check (test/validator-parity.test.ts): on every row of the constraint tables and
  * on fast-check values generated from the schemas, each compiled check gives the same verdict as
@@ -69,10 +73,52 @@ const FORMATS = { uri: 'isUri', 'date-time': 'isDateTime' };
 /** `a string`, `an integer`, `null`: how a type is named in messages. */
 const typeName = (type) => (type === 'null' ? 'null' : `a${/^[aeiou]/.test(type) ? 'n' : ''} ${type}`);
 
-/** Returns the TypeScript source of the module: the runtime helpers and one `check<Name>` per schema. */
+/** A value's JSON types, as `is()` tells them apart. */
+const hasType = (value, type) =>
+  type === 'null'
+    ? value === null
+    : type === 'integer'
+      ? Number.isInteger(value)
+      : type === 'array'
+        ? Array.isArray(value)
+        : type === 'object'
+          ? typeof value === 'object' && value !== null && !Array.isArray(value)
+          : typeof value === type;
+
+/** Returns the TypeScript source of the module: the runtime checks and one `check<Name>` per schema. */
 export function compileValidators(document) {
   const schemas = document.components.schemas;
-  const functions = new Map();
+
+  /**
+   * Every composition, by its text: the first time a text is seen it gets a token, and each use of
+   * the token is counted, so that a composition used twice becomes one constant.
+   */
+  const nodes = new Map(); // token → { text, uses }
+  const tokens = new Map(); // text → token
+  const node = (text) => {
+    let token = tokens.get(text);
+    if (!token) {
+      token = `\uE000${nodes.size}\uE000`;
+      tokens.set(text, token);
+      nodes.set(token, { text, uses: 0 });
+    }
+    return token;
+  };
+  /** A call of a runtime check: pure, so a bundle drops the compositions it does not use. */
+  const call = (fn, ...args) => node(`/* @__PURE__ */ ${fn}(${args.join(', ')})`);
+  /**
+   * The checks that return true on a mismatch (a type, an enum that decides the type, a
+   * discriminator), to stop the other checks of their schema. A schema of one such check, met
+   * through `$ref` or `allOf` among other parts, is wrapped in an `all()` of its own, so that it
+   * stops itself only.
+   */
+  const stopping = new Set();
+  const stop = (token) => {
+    stopping.add(token);
+    return token;
+  };
+  const scopedPart = (token) => (stopping.has(token) ? call('all', token) : token);
+
   const patterns = [];
   const regex = (pattern) => {
     if (!patterns.includes(pattern)) {
@@ -81,18 +127,28 @@ export function compileValidators(document) {
     return `PATTERN_${patterns.indexOf(pattern)}`;
   };
 
+  /** The compiled token of each named schema (`null` while it compiles: a cycle reads it lazily). */
+  const named = new Map();
   const fnFor = (name) => {
     if (!schemas[name]) {
       throw new Error(`compileValidators: $ref to unknown schema "${name}"`);
     }
-    if (!functions.has(name)) {
-      functions.set(name, null);
-      functions.set(
-        name,
-        `function schema${name}(v: unknown, p: string, out: Issue[]): void {\n${body(schemas[name], '  ', name)}}\n`,
-      );
+    if (named.has(name)) {
+      const token = named.get(name);
+      // A schema that refers to itself, directly or not: read it when called, once it exists (and
+      // never stop the caller's other checks).
+      return token ?? node(`(v: unknown, p: string, out: Issue[]) => {\n  \uE001${name}\uE001(v, p, out);\n}`);
     }
-    return `schema${name}`;
+    named.set(name, null);
+    const token = compile(schemas[name], name);
+    named.set(name, token);
+    return token;
+  };
+
+  /** A sub-schema (a property, an item, an alternative…) as one check. */
+  const sub = (schema, where) => {
+    const ref = onlyRef(schema);
+    return ref ? fnFor(ref.slice(REF.length)) : compile(schema, where);
   };
 
   const onlyRef = (schema) => {
@@ -105,39 +161,12 @@ export function compileValidators(document) {
       : undefined;
   };
 
-  /** A schema checked in a closure of its own, so its type mismatch `return` stays local. */
-  const scoped = (schema, value, path, indent, where) => {
-    const ref = onlyRef(schema);
-    if (ref) {
-      return `${indent}${fnFor(ref.slice(REF.length))}(${value}, ${path}, out);\n`;
-    }
-    return `${indent}((v: unknown, p: string) => {\n${body(schema, `${indent}  `, where)}${indent}})(${value}, ${path});\n`;
-  };
-
-  /** Code that collects the issues of every alternative into `alternatives` (anyOf stops at a match). */
-  const alternativesCode = (list, indent, where, stopAtMatch) => {
-    let code = `${indent}const alternatives: Issue[][] = [];\n`;
-    list.forEach((alternative, index) => {
-      const guard = stopAtMatch ? 'alternatives.every((found) => found.length > 0)' : 'true';
-      code += `${indent}if (${guard}) {\n`;
-      code += `${indent}  const found: Issue[] = [];\n`;
-      code += `${indent}  alternatives.push(found);\n`;
-      code += `${indent}  ((out: Issue[]) => {\n`;
-      code += scoped(
-        alternative,
-        'v',
-        'p',
-        `${indent}    `,
-        `${where}.${stopAtMatch ? 'anyOf' : 'oneOf'}[${index}]`,
-      );
-      code += `${indent}  })(found);\n`;
-      code += `${indent}}\n`;
-    });
-    return code;
-  };
-
-  /** Code that appends the issues of `v` at path `p` to `out` (all three in scope). */
-  function body(schema, indent, where) {
+  /**
+   * The parts of a schema, in the order the checks run: applicators first ($ref, allOf, anyOf,
+   * oneOf or discriminator, not, if), then the type (a mismatch stops the schema's other checks),
+   * const and enum, then the string, number, array and object keywords.
+   */
+  function compile(schema, where) {
     for (const keyword of Object.keys(schema)) {
       if (!keyword.startsWith('x-') && !ANNOTATIONS.has(keyword) && !ASSERTIONS.has(keyword)) {
         throw new Error(
@@ -148,25 +177,18 @@ export function compileValidators(document) {
     if (schema.format !== undefined && !FORMATS[schema.format]) {
       throw new Error(`compileValidators: ${where} uses format "${schema.format}", which is not supported`);
     }
-    const v = 'v';
-    const p = 'p';
-    let code = '';
-    const line = (text) => {
-      code += `${indent}${text}\n`;
-    };
-    const add = (keyword, message, at = p) => `add(out, ${at}, ${q(keyword)}, ${message});`;
+    const parts = [];
+    const part = (token) => parts.push(token);
     if (schema.$ref) {
-      line(`${fnFor(schema.$ref.slice(REF.length))}(${v}, ${p}, out);`);
+      part(scopedPart(fnFor(schema.$ref.slice(REF.length))));
     }
-    schema.allOf?.forEach((part, index) => {
-      code += scoped(part, 'v', 'p', indent, `${where}.allOf[${index}]`);
+    schema.allOf?.forEach((entry, index) => {
+      part(scopedPart(sub(entry, `${where}.allOf[${index}]`)));
     });
     if (schema.anyOf) {
       // Alternatives are tried in order and the first that matches ends the search.
-      line('{');
-      code += alternativesCode(schema.anyOf, `${indent}  `, where, true);
-      line('  pickAlternative(alternatives, p, out);');
-      line('}');
+      const list = schema.anyOf.map((entry, index) => sub(entry, `${where}.anyOf[${index}]`));
+      part(call('anyOf', `[${list.join(', ')}]`));
     }
     if (schema.discriminator) {
       // One branch per value of the tag: the value picks the schema, so its issues are the only ones.
@@ -174,288 +196,207 @@ export function compileValidators(document) {
       if (!schema.oneOf || !mapping || typeof propertyName !== 'string') {
         throw new Error(`compileValidators: ${where} needs oneOf and a discriminator mapping`);
       }
-      const values = Object.keys(mapping);
-      code += `${indent}if (!is(v, 'object')) {\n${indent}  ${add('type', q('must be an object'))}\n${indent}  return;\n${indent}}\n`;
-      code += `${indent}switch ((v as Record<string, unknown>)[${q(propertyName)}]) {\n`;
-      for (const [value, ref] of Object.entries(mapping)) {
-        code += `${indent}  case ${q(value)}:\n${indent}    ${fnFor(ref.slice(REF.length))}(v, p, out);\n${indent}    break;\n`;
-      }
-      code += `${indent}  case undefined:\n${indent}    ${add('required', q('is required'), `at(p, ${q(propertyName)})`)}\n${indent}    break;\n`;
-      code += `${indent}  default:\n${indent}    ${add('discriminator', q(`must be one of ${values.map(q).join(', ')}`), `at(p, ${q(propertyName)})`)}\n${indent}}\n`;
+      const branches = Object.entries(mapping).map(
+        ([value, ref]) => `${q(value)}: ${fnFor(ref.slice(REF.length))}`,
+      );
+      part(stop(call('discriminator', q(propertyName), `{ ${branches.join(', ')} }`)));
     } else if (schema.oneOf) {
-      line('{');
-      code += alternativesCode(schema.oneOf, `${indent}  `, where, false);
-      line('  pickOne(alternatives, p, out);');
-      line('}');
+      const list = schema.oneOf.map((entry, index) => sub(entry, `${where}.oneOf[${index}]`));
+      part(call('oneOf', `[${list.join(', ')}]`));
     }
     if (schema.not) {
       // The message is the sub-schema's description, which says what must not happen.
       const message = schema.not.description ?? 'must not match the excluded form';
-      line('{');
-      line('  const found: Issue[] = [];');
-      line('  ((out: Issue[]) => {');
-      code += scoped(schema.not, 'v', 'p', `${indent}    `, `${where}.not`);
-      line('  })(found);');
-      line(`  if (found.length === 0) {`);
-      line(`    ${add('not', q(message))}`);
-      line('  }');
-      line('}');
+      part(call('not', sub(schema.not, `${where}.not`), q(message)));
     }
     if (schema.if) {
       if (!schema.then && !schema.else) {
         throw new Error(`compileValidators: ${where} has "if" without "then" or "else"`);
       }
-      line('{');
-      line('  const found: Issue[] = [];');
-      line('  ((out: Issue[]) => {');
-      code += scoped(schema.if, 'v', 'p', `${indent}    `, `${where}.if`);
-      line('  })(found);');
-      if (schema.then) {
-        line('  if (found.length === 0) {');
-        code += scoped(schema.then, 'v', 'p', `${indent}    `, `${where}.then`);
-        line('  }');
-      }
-      if (schema.else) {
-        line('  if (found.length > 0) {');
-        code += scoped(schema.else, 'v', 'p', `${indent}    `, `${where}.else`);
-        line('  }');
-      }
-      line('}');
+      const branches = [
+        sub(schema.if, `${where}.if`),
+        schema.then ? sub(schema.then, `${where}.then`) : '0',
+        ...(schema.else ? [sub(schema.else, `${where}.else`)] : []),
+      ];
+      part(call('when', ...branches));
     } else if (schema.then || schema.else) {
       throw new Error(`compileValidators: ${where} has "then" or "else" without "if"`);
     }
-    const checks = [];
+
     const types =
       schema.type === undefined ? undefined : Array.isArray(schema.type) ? schema.type : [schema.type];
-    const enumMessage = Array.isArray(schema.enum)
-      ? add('enum', q(`must be one of ${schema.enum.map(q).join(', ')}`))
-      : undefined;
-    const hasType = (value, type) =>
-      type === 'null'
-        ? value === null
-        : type === 'integer'
-          ? Number.isInteger(value)
-          : type === 'array'
-            ? Array.isArray(value)
-            : typeof value === type && value !== null;
+    const hasEnum = Array.isArray(schema.enum);
     // An enum whose values all have the declared type decides the type as well: one check.
     const enumDecides =
-      enumMessage !== undefined &&
+      hasEnum &&
       types !== undefined &&
       schema.const === undefined &&
       schema.enum.every((value) => types.some((type) => hasType(value, type)));
     if (enumDecides) {
-      checks.push(
-        `if (!${q(schema.enum)}.includes(${v} as never)) {\n${indent}  ${enumMessage}\n${indent}  return;\n${indent}}`,
-      );
+      part(stop(call('enumOf', q(schema.enum), '1')));
     } else {
       if (types) {
-        // A test TypeScript narrows by, so the checks after it need no guard of their own.
-        const native = {
-          string: `typeof ${v} === 'string'`,
-          number: `typeof ${v} === 'number'`,
-          integer: `typeof ${v} === 'number' && Number.isInteger(${v})`,
-          boolean: `typeof ${v} === 'boolean'`,
-          array: `Array.isArray(${v})`,
-        };
-        const test = types
-          .map((type) => (types.length === 1 && native[type]) || `is(${v}, ${q(type)})`)
-          .join(' || ');
         // `duration: 5` reads better as "must be one of "5", "10"" than as "must be a string".
-        const message = enumMessage ?? add('type', q(`must be ${types.map(typeName).join(' or ')}`));
-        checks.push(`if (!(${test})) {\n${indent}  ${message}\n${indent}  return;\n${indent}}`);
+        part(
+          stop(
+            hasEnum
+              ? call('type', q(types), q(`must be one of ${schema.enum.map(q).join(', ')}`), q('enum'))
+              : call('type', q(types), q(`must be ${types.map(typeName).join(' or ')}`)),
+          ),
+        );
       }
       if (schema.const !== undefined) {
-        checks.push(
-          `if (${v} !== ${q(schema.const)}) {\n${indent}  ${add('const', q(schema.const === '' ? 'must be an empty string' : `must be ${q(schema.const)}`))}\n${indent}}`,
-        );
+        part(call('constant', q(schema.const)));
       }
-      if (enumMessage) {
-        checks.push(
-          `if (!${q(schema.enum)}.includes(${v} as never)) {\n${indent}  ${enumMessage}\n${indent}}`,
-        );
+      if (hasEnum) {
+        part(call('enumOf', q(schema.enum)));
       }
     }
-    // After a type check that returned on a mismatch, the value's kind is known: no second guard.
-    const only = !enumDecides && types?.length === 1 ? types[0] : undefined;
-    const guard = (kind, test, block) =>
-      only === kind || (kind === 'number' && only === 'integer')
-        ? block
-        : `if (${test}) {\n${indent}  ${block}\n${indent}}`;
-    const strings = [];
-    if (typeof schema.minLength === 'number') {
-      // UTF-16 length ≥ code points, so the count runs only when the length alone cannot decide.
-      strings.push(
-        `if (${v}.length < ${schema.minLength * 2} && chars(${v}) < ${schema.minLength}) {\n${indent}    ${add('minLength', q(schema.minLength === 1 ? 'must not be empty' : `must be at least ${schema.minLength} characters`))}\n${indent}  }`,
-      );
-    }
-    if (typeof schema.maxLength === 'number') {
-      strings.push(
-        `if (${v}.length > ${schema.maxLength} && chars(${v}) > ${schema.maxLength}) {\n${indent}    ${add('maxLength', `\`must be at most ${schema.maxLength} characters (got \${chars(${v})})\``)}\n${indent}  }`,
-      );
-    }
-    if (schema.format !== undefined || schema.pattern !== undefined) {
-      const format = schema.format ? `!${FORMATS[schema.format]}(${v})` : 'false';
-      const pattern = schema.pattern ? `!${regex(schema.pattern)}.test(${v})` : 'false';
-      const formatMessage =
-        schema.format === 'uri' ? 'must be a valid URL' : `must be a valid ${schema.format}`;
-      const patternMessage =
-        schema.format === 'uri' ? 'must be an http(s) URL' : `must match ${schema.pattern}`;
-      strings.push(
-        `if (${format}) {\n${indent}    ${add('format', q(formatMessage))}\n${indent}  } else if (${pattern}) {\n${indent}    ${add('pattern', q(patternMessage))}\n${indent}  }`,
-      );
-    }
-    if (strings.length > 0) {
-      checks.push(guard('string', `typeof ${v} === 'string'`, strings.join(`\n${indent}  `)));
-    }
-    const numbers = [];
-    const bound = (keyword, operator, limit, words) => {
-      if (typeof limit === 'number') {
-        numbers.push(
-          `if (${v} ${operator} ${limit}) {\n${indent}    ${add(keyword, q(`must be ${words} ${limit}`))}\n${indent}  }`,
-        );
-      }
-    };
-    bound('minimum', '<', schema.minimum, '>=');
-    bound('maximum', '>', schema.maximum, '<=');
-    bound('exclusiveMinimum', '<=', schema.exclusiveMinimum, '>');
-    bound('exclusiveMaximum', '>=', schema.exclusiveMaximum, '<');
-    if (typeof schema.multipleOf === 'number') {
-      numbers.push(
-        `if (!isMultiple(${v}, ${schema.multipleOf})) {\n${indent}    ${add('multipleOf', q(`must be a multiple of ${schema.multipleOf}`))}\n${indent}  }`,
-      );
-    }
-    if (numbers.length > 0) {
-      checks.push(guard('number', `typeof ${v} === 'number'`, numbers.join(`\n${indent}  `)));
-    }
-    const arrays = [];
-    if (typeof schema.minItems === 'number') {
-      arrays.push(
-        `if (${v}.length < ${schema.minItems}) {\n${indent}    ${add('minItems', q(`must have at least ${schema.minItems} item(s)`))}\n${indent}  }`,
-      );
-    }
-    if (typeof schema.maxItems === 'number') {
-      arrays.push(
-        `if (${v}.length > ${schema.maxItems}) {\n${indent}    ${add('maxItems', q(`must have at most ${schema.maxItems} item(s)`))}\n${indent}  }`,
-      );
-    }
-    if (schema.items) {
-      arrays.push(
-        `${v}.forEach((item, index) => {\n${scoped(schema.items, 'item', `\`\${${p}}[\${index}]\``, `${indent}    `, `${where}.items`)}${indent}  });`,
-      );
-    }
-    if (arrays.length > 0) {
-      checks.push(guard('array', `Array.isArray(${v})`, arrays.join(`\n${indent}  `)));
-    }
-    if (schema.required || schema.properties || schema.additionalProperties !== undefined) {
-      const object = [];
-      for (const name of schema.required ?? []) {
-        object.push(
-          `if (o[${q(name)}] === undefined) {\n${indent}    ${add('required', q('is required'), `at(${p}, ${q(name)})`)}\n${indent}  }`,
-        );
-      }
-      const known = Object.keys(schema.properties ?? {});
-      for (const [name, child] of Object.entries(schema.properties ?? {})) {
-        object.push(
-          `if (o[${q(name)}] !== undefined) {\n${scoped(child, `o[${q(name)}]`, `at(p, ${q(name)})`, `${indent}    `, `${where}.properties.${name}`)}${indent}  }`,
-        );
-      }
-      if (schema.additionalProperties === false) {
-        object.push(
-          `for (const key of Object.keys(o)) {\n${indent}    if (!${q(known)}.includes(key)) {\n${indent}      ${add('additionalProperties', q('is not allowed'), `at(${p}, key)`)}\n${indent}    }\n${indent}  }`,
-        );
-      } else if (typeof schema.additionalProperties === 'object') {
-        object.push(
-          `for (const key of Object.keys(o)) {\n${indent}    if (!${q(known)}.includes(key)) {\n${scoped(schema.additionalProperties, 'o[key]', `at(${p}, key)`, `${indent}      `, `${where}.additionalProperties`)}${indent}    }\n${indent}  }`,
-        );
-      }
-      checks.push(
-        guard(
-          'object',
-          `is(${v}, 'object')`,
-          `const o = ${v} as Record<string, unknown>;\n${indent}  ${object.join(`\n${indent}  `)}`,
+    if (typeof schema.minLength === 'number' || typeof schema.maxLength === 'number') {
+      part(
+        call(
+          'length',
+          String(schema.minLength ?? 0),
+          ...(typeof schema.maxLength === 'number' ? [String(schema.maxLength)] : []),
         ),
       );
     }
-    if (checks.length > 0) {
-      code += `${indent}${checks.join(`\n${indent}`)}\n`;
+    if (schema.format === 'uri') {
+      // Every URL of the spec is a `uri` with an http(s) pattern: one check with its two messages.
+      part(call('uri', schema.pattern ? regex(schema.pattern) : '0'));
+    } else if (schema.format !== undefined || schema.pattern !== undefined) {
+      part(
+        call(
+          'format',
+          schema.format ? FORMATS[schema.format] : '0',
+          q(schema.format ? `must be a valid ${schema.format}` : ''),
+          ...(schema.pattern ? [regex(schema.pattern), q(`must match ${schema.pattern}`)] : []),
+        ),
+      );
     }
-    return code;
+    if (typeof schema.minimum === 'number') {
+      part(call('limit', String(schema.minimum)));
+    }
+    if (typeof schema.maximum === 'number') {
+      part(call('limit', String(schema.maximum), '1'));
+    }
+    if (typeof schema.exclusiveMinimum === 'number') {
+      part(call('exclusiveLimit', String(schema.exclusiveMinimum)));
+    }
+    if (typeof schema.exclusiveMaximum === 'number') {
+      part(call('exclusiveLimit', String(schema.exclusiveMaximum), '1'));
+    }
+    if (typeof schema.multipleOf === 'number') {
+      part(call('multipleOf', String(schema.multipleOf)));
+    }
+    if (typeof schema.minItems === 'number' || typeof schema.maxItems === 'number' || schema.items) {
+      const item = schema.items ? sub(schema.items, `${where}.items`) : undefined;
+      part(
+        call(
+          'items',
+          String(schema.minItems ?? 0),
+          ...(typeof schema.maxItems === 'number' || item ? [String(schema.maxItems ?? 'Infinity')] : []),
+          ...(item ? [item] : []),
+        ),
+      );
+    }
+    if (schema.required || schema.properties || schema.additionalProperties !== undefined) {
+      const properties = Object.entries(schema.properties ?? {}).map(([name, child]) => {
+        if (name === '__proto__') {
+          throw new Error(`compileValidators: ${where} has a property named "__proto__"`);
+        }
+        return `${/^[A-Za-z_$][\w$]*$/.test(name) ? name : q(name)}: ${sub(child, `${where}.properties.${name}`)}`;
+      });
+      const additional =
+        schema.additionalProperties === false
+          ? ['0']
+          : typeof schema.additionalProperties === 'object'
+            ? [sub(schema.additionalProperties, `${where}.additionalProperties`)]
+            : [];
+      part(call('object', q(schema.required ?? []), `{ ${properties.join(', ')} }`, ...additional));
+    }
+    // No assertion (an annotated `{}`) accepts anything: `all()` of nothing.
+    return parts.length === 1 ? parts[0] : call('all', ...parts);
   }
 
   const names = Object.keys(schemas);
   for (const name of names) {
     fnFor(name);
   }
-  // Schemas with the same rules (HttpUrl and ImageUrl) compile to the same body: keep one function.
-  const aliases = new Map();
-  const bodies = new Map();
-  for (const [name, source] of functions) {
-    const text = source.slice(source.indexOf('{'));
-    const twin = bodies.get(text);
-    if (twin) {
-      aliases.set(name, twin);
-      functions.delete(name);
-      for (const [other, otherText] of functions) {
-        functions.set(other, otherText.replaceAll(`schema${name}(`, `schema${twin}(`));
-      }
-    } else {
-      bodies.set(text, name);
+
+  // Count the uses of every token: in the exports (each named schema's check) and in other texts.
+  for (const name of names) {
+    nodes.get(named.get(name)).uses++;
+  }
+  for (const { text } of nodes.values()) {
+    for (const token of text.match(/\uE000\d+\uE000/g) ?? []) {
+      nodes.get(token).uses++;
     }
   }
-  const target = (name) => {
-    let current = name;
-    while (aliases.has(current)) {
-      current = aliases.get(current);
+  // A token used once is written where it is used; the others become constants, in the order they
+  // were made (after everything they refer to). A named schema's constant takes its first name.
+  const constName = new Map();
+  for (const name of names) {
+    const token = named.get(name);
+    if (!constName.has(token)) {
+      constName.set(token, `schema${name}`);
     }
-    return current;
-  };
-  const constants = patterns
+  }
+  let shared = 0;
+  for (const [token, entry] of nodes) {
+    if (entry.uses > 1 && !constName.has(token)) {
+      constName.set(token, `c${shared++}`);
+    }
+  }
+  const expand = (text) =>
+    text
+      .replace(/\uE000\d+\uE000/g, (token) => constName.get(token) ?? expand(nodes.get(token).text))
+      .replace(/\uE001(\w+)\uE001/g, (_whole, name) => constName.get(named.get(name)));
+  const constants = [...nodes]
+    .filter(([token]) => constName.has(token))
+    .map(([token, entry]) => `const ${constName.get(token)}: Check = ${expand(entry.text)};\n`)
+    .join('');
+
+  const regexes = patterns
     .map((pattern, index) => `const PATTERN_${index} = /* @__PURE__ */ new RegExp(${q(pattern)}, 'u');\n`)
     .join('');
   const exports = names
     .map(
-      (
-        name,
-      ) => `/** Checks a value against \`${name}\` of the spec: the issues found, none when it is valid. */
-export function check${name}(value: unknown): Issue[] {
-  const out: Issue[] = [];
-  schema${target(name)}(value, '', out);
-  return out;
-}
+      (name) =>
+        `/** Checks a value against \`${name}\` of the spec: the issues found, none when it is valid. */
+export const check${name}: (value: unknown) => Issue[] = /* @__PURE__ */ run(${constName.get(named.get(name))});
 `,
     )
     .join('\n');
-  return `${RUNTIME}${constants}
-${exports}
-${[...functions.values()].join('\n')}`;
+  return `${RUNTIME}${regexes}
+${constants}
+${exports}`;
 }
 
 const RUNTIME = `import type { ValidationIssue as Issue } from '../validation';
 
+/** Appends the issues of \`v\` (at path \`p\`) to \`out\`; true stops the other checks of its schema. */
+type Check = (v: unknown, p: string, out: Issue[]) => unknown;
+
+// An object is not null and not an array; for the other types of typeof, the extra tests hold anyway.
 const is = (value: unknown, type: string): boolean =>
-  type === 'null'
-    ? value === null
-    : type === 'integer'
-      ? Number.isInteger(value)
-      : type === 'object'
-        ? typeof value === 'object' && value !== null && !Array.isArray(value)
-        : type === 'array'
-          ? Array.isArray(value)
-          : typeof value === type;
-const chars = (text: string): number => {
-  let count = 0;
-  for (const _ of text) {
-    count++;
-  }
-  return count;
-};
-const add = (out: Issue[], path: string, keyword: string, message: string): void => {
+  type === 'integer'
+    ? Number.isInteger(value)
+    : type === 'array'
+      ? Array.isArray(value)
+      : type === 'null'
+        ? value === null
+        : typeof value === type && value !== null && !Array.isArray(value);
+/** The length in characters (code points), as JSON Schema counts it. */
+const chars = (text: string): number => [...text].length;
+const add = (out: Issue[], path: string, keyword: string, message: string): true => {
   out.push({ path, keyword, message });
+  return true;
 };
 const at = (path: string, key: string): string => (path ? \`\${path}.\${key}\` : key);
-// Tolerates binary floating point: 0.3 / 0.1 is 2.9999999999999996.
-const isMultiple = (value: number, step: number): boolean => Math.abs(value / step - Math.round(value / step)) <= 1e-9;
+/** \`must be one of "5", "10"\`. */
+const oneOfMessage = (values: readonly unknown[]): string =>
+  \`must be one of \${values.map((value) => JSON.stringify(value)).join(', ')}\`;
 // RFC 3986 absolute URI, the \`uri\` format of JSON Schema: the expression of ajv-formats 3 (MIT).
 const URI =
   /^(?:[a-z][a-z0-9+\\-.]*:)(?:\\/?\\/(?:(?:[a-z0-9\\-._~!$&'()*+,;=:]|%[0-9a-f]{2})*@)?(?:\\[(?:(?:(?:(?:[0-9a-f]{1,4}:){6}|::(?:[0-9a-f]{1,4}:){5}|(?:[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){4}|(?:(?:[0-9a-f]{1,4}:){0,1}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){3}|(?:(?:[0-9a-f]{1,4}:){0,2}[0-9a-f]{1,4})?::(?:[0-9a-f]{1,4}:){2}|(?:(?:[0-9a-f]{1,4}:){0,3}[0-9a-f]{1,4})?::[0-9a-f]{1,4}:|(?:(?:[0-9a-f]{1,4}:){0,4}[0-9a-f]{1,4})?::)(?:[0-9a-f]{1,4}:[0-9a-f]{1,4}|(?:(?:25[0-5]|2[0-4]\\d|[01]?\\d\\d?)\\.){3}(?:25[0-5]|2[0-4]\\d|[01]?\\d\\d?))|(?:(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4})?::[0-9a-f]{1,4}|(?:(?:[0-9a-f]{1,4}:){0,6}[0-9a-f]{1,4})?::)|[Vv][0-9a-f]+\\.[a-z0-9\\-._~!$&'()*+,;=:]+)\\]|(?:(?:25[0-5]|2[0-4]\\d|[01]?\\d\\d?)\\.){3}(?:25[0-5]|2[0-4]\\d|[01]?\\d\\d?)|(?:[a-z0-9\\-._~!$&'()*+,;=]|%[0-9a-f]{2})*)(?::\\d*)?(?:\\/(?:[a-z0-9\\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*|\\/(?:(?:[a-z0-9\\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\\/(?:[a-z0-9\\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)?|(?:[a-z0-9\\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})+(?:\\/(?:[a-z0-9\\-._~!$&'()*+,;=:@]|%[0-9a-f]{2})*)*)(?:\\?(?:[a-z0-9\\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?(?:#(?:[a-z0-9\\-._~!$&'()*+,;=:@/?]|%[0-9a-f]{2})*)?$/i;
@@ -520,13 +461,200 @@ function pickAlternative(outcomes: Issue[][], path: string, out: Issue[]): void 
   const reasons = outcomes.map((found) => found.map((issue) => issue.message).join(' and '));
   out.push({ path, keyword: 'anyOf', message: [...new Set(reasons)].join(', or ') });
 }
+/** The issues each check finds on its own (an alternative, a condition), without stopping. */
+const outcome = (check: Check, v: unknown, p: string): Issue[] => {
+  const found: Issue[] = [];
+  check(v, p, found);
+  return found;
+};
+
+/** A schema of several parts: each in turn, until one stops the rest (a type mismatch). */
+const all =
+  (...checks: Check[]): Check =>
+  (v, p, out) => {
+    checks.some((check) => check(v, p, out));
+  };
+/** The value has one of the types (else the message: the type's, or the enum's); stops on a mismatch. */
+const type =
+  (types: readonly string[], message: string, keyword = 'type'): Check =>
+  (v, p, out) =>
+    !types.some((name) => is(v, name)) && add(out, p, keyword, message);
+/** One of the values; with \`stops\`, the enum decides the type too and a mismatch stops the schema. */
+const enumOf =
+  (values: readonly unknown[], stops?: 1): Check =>
+  (v, p, out) =>
+    !values.includes(v) && add(out, p, 'enum', oneOfMessage(values)) && stops;
+const constant =
+  (value: unknown): Check =>
+  (v, p, out) => {
+    if (v !== value) {
+      add(out, p, 'const', value === '' ? 'must be an empty string' : \`must be \${JSON.stringify(value)}\`);
+    }
+  };
+/** minLength and maxLength, in characters (code points). */
+const length =
+  (min: number, max = Infinity): Check =>
+  (v, p, out) => {
+    // UTF-16 length ≥ code points, so the count runs only when the length alone cannot decide.
+    if (typeof v === 'string') {
+      if (v.length < min * 2 && chars(v) < min) {
+        add(out, p, 'minLength', min === 1 ? 'must not be empty' : \`must be at least \${min} characters\`);
+      }
+      if (v.length > max && chars(v) > max) {
+        add(out, p, 'maxLength', \`must be at most \${max} characters (got \${chars(v)})\`);
+      }
+    }
+  };
+/** format and pattern: the format first, the pattern only for a value in the format. */
+const format =
+  (valid: ((text: string) => boolean) | 0, message: string, pattern?: RegExp, patternMessage?: string): Check =>
+  (v, p, out) => {
+    if (typeof v === 'string') {
+      if (valid && !valid(v)) {
+        add(out, p, 'format', message);
+      } else if (pattern && !pattern.test(v)) {
+        add(out, p, 'pattern', patternMessage as string);
+      }
+    }
+  };
+/** The \`uri\` format, and the http(s) pattern every URL of the spec has. */
+const uri =
+  (pattern: RegExp | 0): Check =>
+  (v, p, out) => {
+    if (typeof v === 'string') {
+      if (!isUri(v)) {
+        add(out, p, 'format', 'must be a valid URL');
+      } else if (pattern && !pattern.test(v)) {
+        add(out, p, 'pattern', 'must be an http(s) URL');
+      }
+    }
+  };
+/** minimum, or maximum with \`max\`. */
+const limit =
+  (bound: number, max?: 1): Check =>
+  (v, p, out) => {
+    if (typeof v === 'number' && (max ? v > bound : v < bound)) {
+      add(out, p, max ? 'maximum' : 'minimum', \`must be \${max ? '<=' : '>='} \${bound}\`);
+    }
+  };
+/** exclusiveMinimum, or exclusiveMaximum with \`max\`. */
+const exclusiveLimit =
+  (bound: number, max?: 1): Check =>
+  (v, p, out) => {
+    if (typeof v === 'number' && (max ? v >= bound : v <= bound)) {
+      add(out, p, max ? 'exclusiveMaximum' : 'exclusiveMinimum', \`must be \${max ? '<' : '>'} \${bound}\`);
+    }
+  };
+const multipleOf =
+  (step: number): Check =>
+  (v, p, out) => {
+    // Tolerates binary floating point: 0.3 / 0.1 is 2.9999999999999996.
+    if (typeof v === 'number' && !(Math.abs(v / step - Math.round(v / step)) <= 1e-9)) {
+      add(out, p, 'multipleOf', \`must be a multiple of \${step}\`);
+    }
+  };
+/** minItems, maxItems and items. */
+const items =
+  (min: number, max = Infinity, item?: Check): Check =>
+  (v, p, out) => {
+    if (Array.isArray(v)) {
+      if (v.length < min) {
+        add(out, p, 'minItems', \`must have at least \${min} item(s)\`);
+      }
+      if (v.length > max) {
+        add(out, p, 'maxItems', \`must have at most \${max} item(s)\`);
+      }
+      item && v.forEach((value, index) => item(value, \`\${p}[\${index}]\`, out));
+    }
+  };
+/** required, properties and additionalProperties (0: none allowed; a check: what they must be). */
+const object =
+  (required: readonly string[], properties: Readonly<Record<string, Check>>, additional?: Check | 0): Check =>
+  (v, p, out) => {
+    if (is(v, 'object')) {
+      const o = v as Record<string, unknown>;
+      for (const name of required) {
+        if (o[name] === undefined) {
+          add(out, at(p, name), 'required', 'is required');
+        }
+      }
+      for (const name in properties) {
+        if (o[name] !== undefined) {
+          (properties[name] as Check)(o[name], at(p, name), out);
+        }
+      }
+      if (additional !== undefined) {
+        for (const key of Object.keys(o)) {
+          if (!Object.hasOwn(properties, key)) {
+            if (additional) {
+              additional(o[key], at(p, key), out);
+            } else {
+              add(out, at(p, key), 'additionalProperties', 'is not allowed');
+            }
+          }
+        }
+      }
+    }
+  };
+/** anyOf: the alternatives in order, up to the first that matches. */
+const anyOf =
+  (alternatives: readonly Check[]): Check =>
+  (v, p, out) => {
+    const outcomes: Issue[][] = [];
+    for (const alternative of alternatives) {
+      const found = outcome(alternative, v, p);
+      outcomes.push(found);
+      if (found.length === 0) {
+        break;
+      }
+    }
+    pickAlternative(outcomes, p, out);
+  };
 /** oneOf: as anyOf when nothing matches; an issue of its own when more than one does. */
-function pickOne(outcomes: Issue[][], path: string, out: Issue[]): void {
-  const matches = outcomes.filter((found) => found.length === 0).length;
-  if (matches > 1) {
-    out.push({ path, keyword: 'oneOf', message: \`must match exactly one alternative (matched \${matches})\` });
-  } else if (matches === 0) {
-    pickAlternative(outcomes, path, out);
-  }
-}
+const oneOf =
+  (alternatives: readonly Check[]): Check =>
+  (v, p, out) => {
+    const outcomes = alternatives.map((alternative) => outcome(alternative, v, p));
+    const matches = outcomes.filter((found) => found.length === 0).length;
+    if (matches > 1) {
+      add(out, p, 'oneOf', \`must match exactly one alternative (matched \${matches})\`);
+    } else if (matches === 0) {
+      pickAlternative(outcomes, p, out);
+    }
+  };
+/** oneOf with a discriminator: the tag's value picks the one schema; stops on a value that is not an object. */
+const discriminator =
+  (property: string, mapping: Readonly<Record<string, Check>>): Check =>
+  (v, p, out) => {
+    if (!is(v, 'object')) {
+      return add(out, p, 'type', 'must be an object');
+    }
+    const tag = (v as Record<string, unknown>)[property];
+    if (tag === undefined) {
+      add(out, at(p, property), 'required', 'is required');
+    } else if (typeof tag === 'string' && Object.hasOwn(mapping, tag)) {
+      (mapping[tag] as Check)(v, p, out);
+    } else {
+      add(out, at(p, property), 'discriminator', oneOfMessage(Object.keys(mapping)));
+    }
+  };
+const not =
+  (check: Check, message: string): Check =>
+  (v, p, out) => {
+    if (outcome(check, v, p).length === 0) {
+      add(out, p, 'not', message);
+    }
+  };
+/** if / then / else. */
+const when =
+  (condition: Check, then: Check | 0, otherwise?: Check): Check =>
+  (v, p, out) => {
+    const next = outcome(condition, v, p).length === 0 ? then : otherwise;
+    next && next(v, p, out);
+  };
+/** A schema's check as the exported function: the issues of a value, none when it is valid. */
+const run =
+  (check: Check) =>
+  (value: unknown): Issue[] =>
+    outcome(check, value, '');
 `;

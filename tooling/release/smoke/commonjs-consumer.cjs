@@ -15,6 +15,7 @@ const ENTRIES = [
   '@kling-kit/contract/zod',
   '@kling-kit/client',
   '@kling-kit/client/webhooks',
+  '@kling-kit/client/models',
   '@kling-kit/mock-server',
 ];
 
@@ -44,6 +45,7 @@ async function main() {
   const { zCreateTaskRequest } = require('@kling-kit/contract/zod');
   const { verifyCallback } = require('@kling-kit/client/webhooks');
   assert.equal(typeof verifyCallback, 'function');
+  const { estimateCredits, kling26ImageToVideo } = require('@kling-kit/client/models');
 
   const seed =
     spec.paths['/api/v1/jobs/createTask'].post.requestBody.content['application/json'].examples.seed.value;
@@ -65,6 +67,19 @@ async function main() {
     const task = await kling.waitForTask(handle, { timeoutMs: 30_000, pollDelay: () => 200 });
     assert.equal(task.state, 'success');
     assert.equal(before - (await kling.getCredits()), 50, 'a 5 s task costs 50 credits');
+
+    // A model registered from the required ./models entry is checked locally by the required client.
+    const family = createKlingClient({
+      apiKey: 'commonjs-consumer-key',
+      baseUrl: mock.url,
+      models: [kling26ImageToVideo],
+    });
+    const { model, input } = kling26ImageToVideo.example;
+    const refused = await family
+      .createTask({ model, input: { ...input, duration: '7' } })
+      .catch((error) => error);
+    assert.ok(refused instanceof KlingInputError, `a 7 s 2.6 video gave ${refused}`);
+    assert.equal(family.estimateCredits({ model, input }), estimateCredits({ model, input }));
     console.info(
       JSON.stringify({
         ok: true,

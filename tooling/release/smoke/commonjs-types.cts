@@ -5,6 +5,7 @@
  * TS1479 ("…is an ECMAScript module and cannot be imported with 'require'").
  */
 import { createKlingClient, isKlingError, KlingError, type Task } from '@kling-kit/client';
+import { kling26ImageToVideo } from '@kling-kit/client/models';
 import type { verifyCallback } from '@kling-kit/client/webhooks';
 import { type CreateTaskRequest, spec } from '@kling-kit/contract';
 import { zCreateTaskRequest } from '@kling-kit/contract/zod';
@@ -19,6 +20,10 @@ export async function run(): Promise<Task> {
     spec.paths['/api/v1/jobs/createTask'].post.requestBody.content['application/json'].examples.seed.value,
   );
   try {
+    // A request of any model: its `model` narrows it to the seed's, whose input the default takes.
+    if (request.model !== 'kling/v2-1-pro') {
+      throw new KlingError(`The seed example is for ${request.model}`);
+    }
     return await kling.generate({ input: request.input });
   } catch (error) {
     if (isKlingError(error) && error instanceof client.KlingApiError) {
@@ -33,6 +38,17 @@ export async function run(): Promise<Task> {
 // The types are real, not `any`: a wrong argument must be an error (else this directive is unused).
 // @ts-expect-error apiKey is a string
 createKlingClient({ apiKey: 42 });
+
+/** A client of one model from the `./models` entry's CommonJS types: its input, typed by the model. */
+export function family(baseUrl: string) {
+  const kling = createKlingClient({ apiKey: 'typed', baseUrl, models: [kling26ImageToVideo] });
+  // @ts-expect-error only the registered model's id type-checks
+  void kling.createTask({ model: 'kling/v2-1-pro', input: { prompt: 'p', image_url: baseUrl } });
+  return kling.createTask({
+    model: 'kling-2.6/image-to-video',
+    input: { prompt: 'p', image_urls: [baseUrl], sound: false, duration: '5' },
+  });
+}
 
 /** What a verified callback resolves to, from the `./webhooks` entry's CommonJS types. */
 export type VerifiedCallback = Awaited<ReturnType<typeof verifyCallback>>;

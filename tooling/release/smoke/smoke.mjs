@@ -8,6 +8,7 @@
  */
 
 import { createKlingClient } from '@kling-kit/client';
+import { klingV21Pro } from '@kling-kit/client/models';
 import { verifyCallback } from '@kling-kit/client/webhooks';
 import { spec } from '@kling-kit/contract';
 
@@ -26,7 +27,8 @@ export function seedExample() {
 
 export async function smoke({ mockUrl, hmacKey, callbacks, apiKey = 'smoke-test-key' }) {
   const started = Date.now();
-  const kling = createKlingClient({ apiKey, baseUrl: mockUrl });
+  // The default model, registered explicitly from the ./models entry (the same as the default).
+  const kling = createKlingClient({ apiKey, baseUrl: mockUrl, models: [klingV21Pro] });
   const seed = seedExample();
   const before = await kling.getCredits();
 
@@ -71,5 +73,6 @@ export async function smoke({ mockUrl, hmacKey, callbacks, apiKey = 'smoke-test-
 
   const after = await kling.getCredits();
   check(before - after === 50, `a 5 s task should cost 50 credits, it cost ${before - after}`);
+  check(kling.estimateCredits({ input: seed.input }) === 50, 'the estimate is not the price charged');
   return { taskId: handle.taskId, states, credits: [before, after], ms: Date.now() - started };
 }

@@ -19,9 +19,10 @@ const image_url = 'https://file.example.com/a.png';
 describe('the public types', () => {
   it('type-check createTask input', () => {
     expectTypeOf(kling.createTask).parameter(0).toEqualTypeOf<CreateTaskParams>();
-    expectTypeOf(
-      kling.createTask({ input: { prompt: 'p', image_url } }),
-    ).resolves.toEqualTypeOf<TaskHandle>();
+    // Without `model`, the default model: its inputs, and a handle of its id.
+    expectTypeOf(kling.createTask({ input: { prompt: 'p', image_url } })).resolves.toEqualTypeOf<
+      TaskHandle<'kling/v2-1-pro'>
+    >();
     expectTypeOf({
       input: { prompt: 'p', image_url, duration: '10', cfg_scale: 0.5, tail_image_url: '' },
       callBackUrl: 'http://127.0.0.1:8787/kie-callback',
@@ -34,7 +35,7 @@ describe('the public types', () => {
     void kling.createTask({ input: { prompt: 'p', image_url, duration: 5 } });
     // @ts-expect-error only "5" and "10" exist
     void kling.createTask({ input: { prompt: 'p', image_url, duration: '7' } });
-    // @ts-expect-error only kling/v2-1-pro is a valid model
+    // @ts-expect-error not a Kling model id (kie.ai serves no `kling/v2-1-master`)
     void kling.createTask({ input: { prompt: 'p', image_url }, model: 'kling/v2-1-master' });
     // @ts-expect-error prompt is required
     void kling.createTask({ input: { image_url } });
