@@ -44,3 +44,12 @@ export const CHURN_MAX_GROWTH = 0.1;
 export const COLD_START_MAX_MS = 300;
 /** 6. The mock CLI's VmRSS 3 s after 2 000 createTask + 2 000 recordInfo: at most this. */
 export const RSS_AFTER_LOAD_MAX_MIB = 130;
+
+/** 8. `kling --help` cold start against `node -e 0`, ratio of medians: at most this. */
+export const CLI_COLD_START_MAX_RATIO = 2;
+/** 8. `kling batch` of 100 jobs: its creates take at most this share of the time kie.ai's create limit allows. */
+export const CLI_BATCH_CREATES_MAX_RATIO = 1.05;
+/** 8. `kling` downloading a 100 MB result: at least this share of curl's speed on loopback… */
+export const CLI_DOWNLOAD_MIN_RATIO_TO_CURL = 0.8;
+/** …with a peak RSS at most this much above a 10 MB download's (memory flat in the file's size). */
+export const CLI_DOWNLOAD_RSS_GROWTH_MAX_MIB = 16;

@@ -2,7 +2,6 @@
 import {
   type AnyModelId,
   API_SERVER_URL,
-  creditsOf,
   formatIssues,
   type InputOf,
   isUploadPath,
@@ -106,12 +105,6 @@ export interface KlingClient<Ids extends AnyModelId = AnyModelId> {
     params: CreateTaskParams<M>,
     options?: WaitOptions<M>,
   ): Promise<Task<M>>;
-  /**
-   * The credits a request would cost on success, from the catalog entry of its registered model
-   * (third-party prices: see the entry's `credits.source`). Throws `KlingInputError` for a model not
-   * registered with this client: `estimateCredits` of `@kling-kit/client/models` prices any model.
-   */
-  estimateCredits<M extends Ids = DefaultOf<Ids>>(params: CreateTaskParams<M>): number;
   /** The account's remaining credits. */
   getCredits(options?: CallOptions): Promise<number>;
   /** A 20-minute download link for a URL kie.ai generated. */
@@ -130,13 +123,11 @@ interface AnyParams {
 }
 
 /** The client's methods without the model typing (the public `KlingClient` is this, typed). */
-interface Implementation
-  extends Omit<KlingClient, 'createTask' | 'waitForTask' | 'watchTask' | 'generate' | 'estimateCredits'> {
+interface Implementation extends Omit<KlingClient, 'createTask' | 'waitForTask' | 'watchTask' | 'generate'> {
   createTask(params: AnyParams, options?: CallOptions): Promise<TaskHandle>;
   waitForTask(task: string | TaskHandle, options?: WaitOptions): Promise<Task>;
   watchTask(task: string | TaskHandle, options?: WaitOptions): AsyncGenerator<Task>;
   generate(params: AnyParams, options?: WaitOptions): Promise<Task>;
-  estimateCredits(params: AnyParams): number;
 }
 
 /** The spec's paths that have an operation for `method`. */
@@ -326,17 +317,6 @@ export function createKlingClient<M extends ModelId = ModelId>(
     async generate(params, waitOptions = {}) {
       return client.waitForTask(await client.createTask(params, { signal: waitOptions.signal }), waitOptions);
     },
-    estimateCredits(params) {
-      const model = params.model ?? klingV21Pro.id;
-      const definition = registry.get(model);
-      if (!definition) {
-        throw new KlingInputError(
-          `No catalog entry for "${model}" in this client: register its definition in createKlingClient({ models }), or use estimateCredits from @kling-kit/client/models`,
-          [{ path: 'model', keyword: 'registered', message: 'is not a model registered with this client' }],
-        );
-      }
-      return creditsOf(definition, params.input);
-    },
     getCredits: (callOptions = {}) =>
       send(
         'get',
@@ -369,8 +349,7 @@ export function createKlingClient<M extends ModelId = ModelId>(
   // The one way out of every method passes the redactor, whatever the error's source: an injected
   // fetch quoting the request, a proxy echoing the key in a message, a record's failMsg. watchTask
   // returns an async generator, whose errors come out of next() rather than a promise.
-  // estimateCredits stays synchronous: it sends nothing and knows no key.
-  const guarded: Record<string, unknown> = { estimateCredits: client.estimateCredits };
+  const guarded: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(client) as [string, (...args: unknown[]) => unknown][]) {
     guarded[name] ??=
       name === 'watchTask'

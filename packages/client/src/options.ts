@@ -22,7 +22,7 @@ export interface ClientOptions<M extends ModelId = ModelId> {
   /**
    * The models whose requests this client checks locally before sending them: definitions from
    * `@kling-kit/client/models` (`klingV21Pro`, `kling26ImageToVideo`, …). Only their ids type-check
-   * in `createTask`, `generate` and `estimateCredits`, and each adds its checks and catalog entry
+   * in `createTask` and `generate`, and each adds its checks and catalog entry
    * to your bundle (a few hundred bytes gzipped; `pnpm bench` lists them). Without this option every
    * model type-checks, but only `kling/v2-1-pro` is checked locally: a request for another model
    * goes out as it is, and kie.ai (or the mock) validates it.

@@ -137,7 +137,9 @@ export function compileValidators(document) {
       const token = named.get(name);
       // A schema that refers to itself, directly or not: read it when called, once it exists (and
       // never stop the caller's other checks).
-      return token ?? node(`(v: unknown, p: string, out: Issue[]) => {\n  \uE001${name}\uE001(v, p, out);\n}`);
+      return (
+        token ?? node(`(v: unknown, p: string, out: Issue[]) => {\n  \uE001${name}\uE001(v, p, out);\n}`)
+      );
     }
     named.set(name, null);
     const token = compile(schemas[name], name);

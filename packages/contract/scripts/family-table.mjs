@@ -22,7 +22,12 @@ function valuesOf(document, inputSchema, field) {
   const values = [];
   for (const form of forms) {
     const property = resolve(document, form.properties?.[field]);
-    const options = property?.const !== undefined ? [property.const] : property?.type === 'boolean' && !property.enum ? [false, true] : (property?.enum ?? []);
+    const options =
+      property?.const !== undefined
+        ? [property.const]
+        : property?.type === 'boolean' && !property.enum
+          ? [false, true]
+          : (property?.enum ?? []);
     for (const option of options) {
       if (!values.includes(option)) {
         values.push(option);
@@ -35,7 +40,8 @@ function valuesOf(document, inputSchema, field) {
 /** The first price rule that matches the options (defaults filled in), as the catalog's creditsOf reads it. */
 const price = (model, defaults, values) =>
   model.credits.rules.find(
-    ({ when }) => !when || Object.entries(when).every(([name, value]) => (values[name] ?? defaults[name]) === value),
+    ({ when }) =>
+      !when || Object.entries(when).every(([name, value]) => (values[name] ?? defaults[name]) === value),
   ).credits;
 
 function defaultsOf(document, inputSchema) {
@@ -60,7 +66,8 @@ function pricesCell(document, requestName) {
   const inputSchema = request.properties.input.$ref.split('/').pop();
   const defaults = defaultsOf(document, inputSchema);
   const dimensions = [...new Set(model.credits.rules.flatMap((rule) => Object.keys(rule.when ?? {})))];
-  const perVideoDuration = model.credits.per === 'video' && model.seconds.field && dimensions.includes(model.seconds.field);
+  const perVideoDuration =
+    model.credits.per === 'video' && model.seconds.field && dimensions.includes(model.seconds.field);
   let combinations = [{}];
   for (const dimension of dimensions) {
     combinations = combinations.flatMap((combination) =>
@@ -70,7 +77,9 @@ function pricesCell(document, requestName) {
   const label = (combination) =>
     Object.entries(combination)
       .filter(([, value]) => value !== false)
-      .map(([name, value]) => (value === true ? name : name === model.seconds.field ? `${value} s` : String(value)))
+      .map(([name, value]) =>
+        value === true ? name : name === model.seconds.field ? `${value} s` : String(value),
+      )
       .join(' + ');
   const unit = model.credits.per === 'second' ? '/s' : '';
   const cells = combinations.map((combination) => {
@@ -90,8 +99,11 @@ function durationsCell(document, requestName) {
   const inputSchema = request.properties.input.$ref.split('/').pop();
   const values = valuesOf(document, inputSchema, model.seconds.field).map(Number);
   const consecutive = values.every((value, index) => index === 0 || value === values[index - 1] + 1);
-  const range = consecutive && values.length > 2 ? `${values[0]}–${values.at(-1)} s` : `${values.join(' or ')} s`;
-  const type = valuesOf(document, inputSchema, model.seconds.field).every((value) => typeof value === 'number')
+  const range =
+    consecutive && values.length > 2 ? `${values[0]}–${values.at(-1)} s` : `${values.join(' or ')} s`;
+  const type = valuesOf(document, inputSchema, model.seconds.field).every(
+    (value) => typeof value === 'number',
+  )
     ? ' (integer)'
     : '';
   return `${range}${type}${model.seconds.assumed ? `; ${model.seconds.assumed} s assumed without one` : ''}`;
@@ -102,7 +114,9 @@ export function renderFamilyTable(document) {
   const order = schemasOf(document).CreateTaskRequest.oneOf.map((ref) => ref.$ref.split('/').pop());
   const rows = order.map((name) => {
     const model = schemasOf(document)[name]['x-model'];
-    const aliases = model.aliases?.length ? ` (alias ${model.aliases.map((alias) => `\`${alias}\``).join(', ')})` : '';
+    const aliases = model.aliases?.length
+      ? ` (alias ${model.aliases.map((alias) => `\`${alias}\``).join(', ')})`
+      : '';
     return `| \`${model.id}\`${aliases} | ${model.generation} | ${model.kind} | ${durationsCell(document, name)} | ${pricesCell(document, name)} | ${model.confidence} / ${model.credits.confidence} |`;
   });
   return [

@@ -174,11 +174,11 @@ export const TRANSIENT_CODES: readonly number[] = ${JSON.stringify(codes.filter(
 }
 
 /**
- * The model catalog: every request schema's `x-model`, with what code needs from the schema itself
- * (the durations, the defaults of the inputs, the example). One `const` per model, so a bundle
- * keeps only the models it uses; `MODEL_CATALOG` lists them all, the seed first.
+ * Each request schema's `x-model`, checked against the schema (its ids, its duration field, its
+ * fallback price), with what code needs from the schema itself: the durations, the defaults of the
+ * inputs, the example.
  */
-function modelsModule(document) {
+function modelEntries(document) {
   const schemas = document.components.schemas;
   const resolve = (schema) => (schema?.$ref ? schemas[schema.$ref.split('/').pop()] : schema);
   /** The object forms of an input schema: itself, or each `oneOf` branch. */
@@ -255,6 +255,16 @@ function modelsModule(document) {
   if (missing.length > 0) {
     throw new Error(`spec: KlingModel lists models without a request schema: ${missing.join(', ')}`);
   }
+  return entries;
+}
+
+/**
+ * The model catalog: one `const` per model, so a bundle keeps only the models it uses;
+ * `MODEL_CATALOG` lists them all, the seed first.
+ */
+function modelsModule(document) {
+  const aliasOf = document.components.schemas.KlingModelAlias['x-alias-of'];
+  const entries = modelEntries(document);
   const consts = entries
     .map(
       ({ constName, value }) =>
@@ -277,14 +287,24 @@ export const MODEL_ALIASES = ${JSON.stringify(aliasOf, null, 2)} as const;
  */
 function definitionsModule(document) {
   const order = document.components.schemas.CreateTaskRequest.oneOf.map((ref) => ref.$ref.split('/').pop());
+  const entries = modelEntries(document);
   const base = (name) => name.replace(/Request$/, '');
   const camel = (name) => base(name).charAt(0).toLowerCase() + base(name).slice(1);
-  const lines = order.map(
-    (name) =>
-      `/** \`${document.components.schemas[name]['x-model'].id}\`: ${document.components.schemas[name]['x-model'].name}, its catalog entry and request validator. */\nexport const ${camel(name)}: ModelDefinition<(typeof models.${base(name)}Model)['id']> = /* @__PURE__ */ defineModel(models.${base(name)}Model, checks.check${name});\n`,
-  );
+  const lines = order.map((name) => {
+    const { value } = entries.find((entry) => entry.value.requestSchema === name);
+    const essentials = {
+      id: value.id,
+      name: value.name,
+      aliases: value.aliases,
+      seconds: Object.fromEntries(Object.entries(value.seconds).filter(([key]) => key !== 'note')),
+      audio: value.audio,
+      credits: { per: value.credits.per, rules: value.credits.rules },
+      durations: value.durations,
+      defaults: value.defaults,
+    };
+    return `/** \`${value.id}\`: ${value.name}, its essentials and request validator. */\nexport const ${camel(name)}: ModelDefinition<${JSON.stringify(value.id)}> = /* @__PURE__ */ defineModel(${JSON.stringify(essentials)}, checks.check${name});\n`;
+  });
   return `import { defineModel, type ModelDefinition } from '../model-definition';
-import * as models from './models';
 import * as checks from './validators';
 
 ${lines.join('\n')}`;

@@ -40,22 +40,12 @@ export type ModelKind =
 /** An input value a price rule matches. */
 export type RuleValue = string | number | boolean;
 
-/** One model's catalog entry (the spec's `x-model`, plus its durations, defaults and example). */
-export interface ModelFacts {
+/** What code needs of a model to price and run a request: its id, length rules, sound and price. */
+export interface ModelEssentials {
   /** The model id sent as `model`. */
   readonly id: ModelId;
   /** A display name, e.g. "Kling v2.1 Pro". */
   readonly name: string;
-  /** The generation a picker groups it under: "2.1", "2.5", "2.6", "3.0", "3.0 Omni", "V3 Turbo", "AI Avatar". */
-  readonly generation: string;
-  readonly kind: ModelKind;
-  readonly summary: string;
-  /** kie.ai's page for the model. */
-  readonly docs: string;
-  /** Where the input schema comes from. */
-  readonly sources: string;
-  /** How sure the schema is: `high` (two independent doc copies agree), `medium` (one), `low` (they conflict). */
-  readonly confidence: 'high' | 'medium' | 'low';
   /** Deprecated ids accepted for this model. */
   readonly aliases: readonly string[];
   /** The input that sets the video's length, or the length assumed when none does. */
@@ -69,6 +59,27 @@ export interface ModelFacts {
       readonly when?: Readonly<Record<string, RuleValue>>;
       readonly credits: number;
     }[];
+  };
+  /** The allowed values of the duration input (strings or integers, as the model takes them). */
+  readonly durations: readonly (string | number)[];
+  /** The defaults kie.ai applies to omitted inputs. */
+  readonly defaults: Readonly<Record<string, unknown>>;
+}
+
+/** One model's catalog entry (the spec's `x-model`, plus its durations, defaults and example). */
+export interface ModelFacts extends ModelEssentials {
+  /** The generation a picker groups it under: "2.1", "2.5", "2.6", "3.0", "3.0 Omni", "V3 Turbo", "AI Avatar". */
+  readonly generation: string;
+  readonly kind: ModelKind;
+  readonly summary: string;
+  /** kie.ai's page for the model. */
+  readonly docs: string;
+  /** Where the input schema comes from. */
+  readonly sources: string;
+  /** How sure the schema is: `high` (two independent doc copies agree), `medium` (one), `low` (they conflict). */
+  readonly confidence: 'high' | 'medium' | 'low';
+  /** The price, with how sure it is and where it comes from (every price is a third-party figure). */
+  readonly credits: ModelEssentials['credits'] & {
     readonly confidence: 'high' | 'medium' | 'low';
     readonly source: string;
   };
@@ -77,10 +88,6 @@ export interface ModelFacts {
   /** The spec's request and input schema names. */
   readonly requestSchema: string;
   readonly inputSchema: string;
-  /** The allowed values of the duration input (strings or integers, as the model takes them). */
-  readonly durations: readonly (string | number)[];
-  /** The defaults kie.ai applies to omitted inputs. */
-  readonly defaults: Readonly<Record<string, unknown>>;
   /** The model's documented example request. */
   readonly example: { readonly model: string; readonly callBackUrl?: string; readonly input: object };
 }
@@ -99,20 +106,23 @@ export function findModel(id: string): ModelFacts | undefined {
   return models.find((entry) => entry.id === current);
 }
 
-const inputWithDefaults = (facts: ModelFacts, input: unknown): Record<string, unknown> => ({
+const inputWithDefaults = (
+  facts: Pick<ModelEssentials, 'defaults'>,
+  input: unknown,
+): Record<string, unknown> => ({
   ...facts.defaults,
   ...(typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {}),
 });
 
 /** The length in seconds of the video a request makes: its duration input, or the assumed length. */
-export function videoSecondsOf(facts: ModelFacts, input: unknown): number {
+export function videoSecondsOf(facts: Pick<ModelEssentials, 'seconds' | 'defaults'>, input: unknown): number {
   const value = facts.seconds.field ? inputWithDefaults(facts, input)[facts.seconds.field] : undefined;
   const seconds = Number(value);
   return Number.isFinite(seconds) && seconds > 0 ? seconds : (facts.seconds.assumed ?? 5);
 }
 
 /** Whether the video a request makes has sound. */
-export function hasAudio(facts: ModelFacts, input: unknown): boolean {
+export function hasAudio(facts: Pick<ModelEssentials, 'audio' | 'defaults'>, input: unknown): boolean {
   return facts.audio === 'always'
     ? true
     : facts.audio === 'none'
@@ -121,7 +131,10 @@ export function hasAudio(facts: ModelFacts, input: unknown): boolean {
 }
 
 /** The credits one model charges for an input, from its catalog entry (a third-party price). */
-export function creditsOf(facts: ModelFacts, input: unknown): number {
+export function creditsOf(
+  facts: Pick<ModelEssentials, 'credits' | 'seconds' | 'defaults'>,
+  input: unknown,
+): number {
   const values = inputWithDefaults(facts, input);
   const rule = facts.credits.rules.find(
     ({ when }) => !when || Object.entries(when).every(([name, value]) => values[name] === value),

@@ -14,7 +14,7 @@ import {
   ValidationError,
 } from '../../src/index';
 import * as exported from '../../src/models';
-import { findModel, models } from '../../src/models';
+import { estimateCredits, findModel, type ModelFacts, models } from '../../src/models';
 
 const API_KEY = 'family-integration-key';
 /** Every definition, in the catalog's order. */
@@ -26,7 +26,7 @@ const definitions = models.map(
 );
 /** A model's documented example (from the catalog), its callback URL (a public placeholder) removed. */
 const exampleOf = (definition: ModelDefinition): CreateTaskParams => {
-  const { callBackUrl: _, ...request } = (findModel(definition.id) as ModelDefinition).example;
+  const { callBackUrl: _, ...request } = (findModel(definition.id) as ModelFacts).example;
   return structuredClone(request) as unknown as CreateTaskParams;
 };
 /** A request every model refuses: its prompt is a number. */
@@ -95,7 +95,10 @@ describe('every model of the catalog, through the client', () => {
       expect(task.param, definition.id).toEqual(request);
       expect(task.resultUrls, definition.id).toHaveLength(1);
     }
-    const estimated = results.reduce((sum, { request }) => sum + kling.estimateCredits(request), 0);
+    const estimated = results.reduce(
+      (sum, { request }) => sum + estimateCredits(request as { model: string; input: unknown }),
+      0,
+    );
     expect(before - (await kling.getCredits())).toBeCloseTo(estimated, 6);
     const video = await fetch(results[0]?.task.resultUrls[0] as string);
     expect(video.headers.get('content-type')).toBe('video/mp4');

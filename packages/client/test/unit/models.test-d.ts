@@ -138,8 +138,6 @@ describe('a client of registered models', () => {
     void some.createTask({ model: 'kling/v2-1-pro', input: { prompt: 'p', image_url } });
     // @ts-expect-error nor is the default model, so `model` is required
     void some.generate({ input: { prompt: 'p', image_url } });
-    // @ts-expect-error prices only the registered models
-    void some.estimateCredits({ model: 'kling-3.0/video', input: video30 });
   });
 
   it('takes definitions, typed by their model', () => {
@@ -149,8 +147,6 @@ describe('a client of registered models', () => {
     expectTypeOf(kling30OmniReferenceToVideo.validate).returns.toExtend<
       { ok: true; value: RequestOf<'kling-3.0-omni/reference-to-video'> } | { ok: false }
     >();
-    expectTypeOf(kling.estimateCredits({ model: 'kling-3.0/video', input: video30 })).toEqualTypeOf<number>();
-    expectTypeOf(kling.estimateCredits({ input: { prompt: 'p', image_url } })).toEqualTypeOf<number>();
     // @ts-expect-error not a list of definitions
     createKlingClient({ models: ['kling/v2-1-pro'] });
   });
