@@ -1,12 +1,13 @@
-/** The playground page: connection, request form, task, code and history. */
+/** The playground page: connection, model picker, the model's form, task, code and history. */
 import type { KlingClient } from '@kling-kit/client';
-import { KLING_MODEL } from '@kling-kit/contract';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ConnectionPanel } from './components/connection-panel';
 import { CopyCode } from './components/copy-code';
 import { GenerateForm } from './components/generate-form';
 import { HistoryList } from './components/history-list';
+import { ModelPicker } from './components/model-picker';
 import { TaskPanel } from './components/task-panel';
+import { DEFAULT_MODEL_ID, formOf, modelById } from './lib/catalog';
 import {
   baseUrlOf,
   type Connection,
@@ -15,15 +16,15 @@ import {
   MOCK_POLL_DELAY,
   type ServerConfig,
 } from './lib/connection';
-import { requestExamples, valuesFromRequest } from './lib/examples';
 import { type ExplainedError, explainError } from './lib/explain-error';
 import {
-  costOf,
+  buildRequest,
   type FormRequest,
-  type FormValues,
-  initialValues,
-  toCreateTaskRequest,
-} from './lib/form-rules';
+  type FormState,
+  initialState,
+  stateFromExample,
+  switchModel,
+} from './lib/form-values';
 import { type HistoryEntry, loadHistory, saveToHistory } from './lib/history';
 import type { SnippetTarget } from './lib/snippets';
 import { useTaskRunner } from './lib/use-task-runner';
@@ -51,8 +52,13 @@ export function App() {
     customUrl: '',
     apiKey: MOCK_KEY,
   });
-  const [values, setValues] = useState<FormValues>(initialValues);
-  const [example, setExample] = useState(requestExamples[0]?.name ?? '');
+  const [formState, setFormState] = useState<FormState>(() =>
+    initialState(formOf(modelById(DEFAULT_MODEL_ID))),
+  );
+  /** Bumped when the form is replaced (another model, the example): its messages start hidden again. */
+  const [formVersion, setFormVersion] = useState(0);
+  const entry = modelById(formState.modelId);
+  const form = formOf(entry);
   const [history, setHistory] = useState<HistoryEntry[]>(loadHistory);
   const [credits, setCredits] = useState<number | null>(null);
   const [creditsError, setCreditsError] = useState<ExplainedError | null>(null);
@@ -124,11 +130,14 @@ export function App() {
     }
     return (await api.client.uploadFile(file, { fileName: file.name })).downloadUrl;
   };
+  const chooseModel = (modelId: string) => {
+    const next = modelById(modelId);
+    setFormState(switchModel(form, formState, formOf(next)));
+    setFormVersion((version) => version + 1);
+  };
   const loadExample = () => {
-    const chosen = requestExamples.find((candidate) => candidate.name === example);
-    if (chosen) {
-      setValues(valuesFromRequest(chosen.request));
-    }
+    setFormState(stateFromExample(form, entry.example));
+    setFormVersion((version) => version + 1);
   };
 
   const snippetTarget: SnippetTarget =
@@ -139,10 +148,10 @@ export function App() {
   return (
     <>
       <header className="page-header">
-        <h1>Kling v2.1 Pro playground</h1>
+        <h1>Kling playground</h1>
         <p>
-          Image to video with kie.ai's <code>{KLING_MODEL}</code>, against the offline mock by default.{' '}
-          <a href="/reference">API reference</a>
+          Every Kling video model kie.ai serves: pick one, fill its form and generate, against the offline
+          mock by default. <a href="/reference">API reference</a>
         </p>
       </header>
       <main className="layout">
@@ -156,31 +165,21 @@ export function App() {
             creditsError={creditsError}
             onRefreshCredits={refreshCredits}
           />
-          <section className="card examples" aria-label="Examples">
-            <label htmlFor="example">Example</label>
-            <select id="example" value={example} onChange={(event) => setExample(event.target.value)}>
-              {requestExamples.map((candidate) => (
-                <option key={candidate.name} value={candidate.name}>
-                  {candidate.summary}
-                </option>
-              ))}
-            </select>
-            <button type="button" onClick={loadExample}>
-              Fill the form
-            </button>
-          </section>
+          <ModelPicker entry={entry} onChange={chooseModel} onFillExample={loadExample} />
           <GenerateForm
-            values={values}
-            onChange={setValues}
+            key={`${formState.modelId}#${formVersion}`}
+            entry={entry}
+            form={form}
+            state={formState}
+            onChange={setFormState}
             onSubmit={onSubmit}
             busy={run.status === 'creating'}
             onUpload={onUpload}
-            cost={costOf(values)}
           />
         </div>
         <div className="column">
           <TaskPanel run={run} />
-          <CopyCode request={toCreateTaskRequest(values)} target={snippetTarget} />
+          <CopyCode request={buildRequest(form, formState).request} target={snippetTarget} />
           <HistoryList entries={history} onOpen={onOpen} />
         </div>
       </main>

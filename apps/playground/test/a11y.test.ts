@@ -2,10 +2,12 @@
  * Accessibility in every state, checked by axe-core (WCAG 2.0/2.1/2.2 A and AA, best practices) in
  * a real Chromium at 1280 px and 375 px wide, in the light and the dark colour scheme: the empty
  * page, the filled form, validation errors, a task waiting, queuing and generating, the video after
- * success, a failure and an envelope error, and a history of several tasks in every state.
+ * success, a failure and an envelope error, a history of several tasks in every state, every
+ * model's form filled with its example (one page per width, the model switched in the page), each
+ * form of a `oneOf` model, the multi-shot and element editors, and invalid states of other models.
  */
 import { join } from 'node:path';
-import { taskStates } from '@kling-kit/contract';
+import { models, taskStates } from '@kling-kit/contract';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
@@ -78,17 +80,19 @@ describe.each([
   let taskId = '';
 
   /** The violations of the page as it is now, in both colour schemes; a screenshot of each state. */
-  const violations = async (state: string): Promise<string[]> => {
+  const violations = async (state: string, { screenshots = true } = {}): Promise<string[]> => {
     const found: string[] = [];
     for (const colorScheme of SCHEMES) {
       await page.emulateMedia({ colorScheme });
       for (const violation of await axeViolations(page)) {
         found.push(`[${state}, ${colorScheme}, ${width} px] ${violation}`);
       }
-      await page.screenshot({
-        path: join(ARTIFACTS, `a11y-${width}-${state}-${colorScheme}.png`),
-        fullPage: true,
-      });
+      if (screenshots) {
+        await page.screenshot({
+          path: join(ARTIFACTS, `a11y-${width}-${state}-${colorScheme}.png`),
+          fullPage: true,
+        });
+      }
     }
     await page.emulateMedia({ colorScheme: 'light' });
     return found;
@@ -188,18 +192,19 @@ describe.each([
     const imageUrl = await page.getByLabel('Image URL', { exact: true }).inputValue();
     await page.getByLabel('Tail image URL', { exact: true }).fill(imageUrl);
     await page
-      .getByLabel('Upload an image')
+      .getByLabel('Upload an image for Image URL', { exact: true })
       .setInputFiles({ name: 'frame.png', mimeType: 'image/png', buffer: PNG });
     await page.getByText('Uploaded frame.png').waitFor();
-    await page.getByAltText('Preview of image url').waitFor();
-    await page.getByAltText('Preview of tail image url').waitFor();
+    await page.getByAltText('Preview of Image URL').waitFor();
+    await page.getByAltText('Preview of Tail image URL').waitFor();
+    await page.getByText('About this price').click(); // the price's source and confidence, shown
     expect(await violations('filled')).toEqual([]);
   });
 
   it('the form showing validation errors', async () => {
     // One past each limit, read from the page's own counters ("0 / 2500").
     const tooLong = async (id: string, char: string) => {
-      const max = Number((await page.locator(`#${id}-hint`).textContent())?.split('/')[1]);
+      const max = Number((await page.locator(`#f-${id}-hint`).textContent())?.split('/')[1]);
       expect(max).toBeGreaterThan(0);
       return char.repeat(max + 1);
     };
@@ -208,13 +213,14 @@ describe.each([
     await page.getByLabel('Tail image URL', { exact: true }).fill('also not a url');
     await page.getByLabel('Negative prompt', { exact: true }).fill(await tooLong('negative_prompt', 'y'));
     await page.getByLabel('Callback URL', { exact: true }).fill('callback');
-    await page.getByRole('button', { name: 'Generate' }).click();
-    await page.getByText('nothing was sent').waitFor();
+    await expect(page.getByRole('button', { name: 'Generate' }).isDisabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Show what to fix' }).click();
+    await page.getByText('nothing is sent until they are fixed').waitFor();
     const invalid = await page
       .locator('[aria-invalid="true"]')
       .evaluateAll((fields) => fields.map((field) => field.id));
     expect(invalid.sort()).toEqual(
-      ['callback-url', 'image_url', 'negative_prompt', 'prompt', 'tail_image_url'].sort(),
+      ['f-callBackUrl', 'f-image_url', 'f-negative_prompt', 'f-prompt', 'f-tail_image_url'].sort(),
     );
     expect(await violations('invalid')).toEqual([]);
   });
@@ -282,6 +288,7 @@ describe.each([
         key: HISTORY_KEY,
         entries: ['created', ...taskStates].map((state, index) => ({
           taskId: `${index}`.padStart(32, 'f'),
+          model: models[index % models.length]?.id,
           prompt: `A ${state} task: a gravity surfer diving between ancient ruins suspended midair`,
           state,
           createdAt: now - (index + 1) * 60_000,
@@ -316,6 +323,82 @@ describe.each([
     await page.getByRole('note').waitFor();
     const found = await violations('real-key');
     await page.getByLabel('Target').selectOption('mock');
+    expect(found).toEqual([]);
+  });
+
+  it("every model's form, filled with its example", async () => {
+    const found: string[] = [];
+    for (const entry of models) {
+      await page.getByLabel('Model', { exact: true }).selectOption(entry.id);
+      await page.getByRole('button', { name: 'Fill the form' }).click();
+      await expect.poll(() => page.getByRole('button', { name: 'Generate' }).isEnabled()).toBe(true);
+      found.push(
+        ...(await violations(`model-${entry.id.replace(/[^a-z0-9.]+/gi, '-')}`, { screenshots: false })),
+      );
+      // No form is wider than the screen (long URLs, lists and editors wrap or scroll inside).
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (overflow > 0) {
+        found.push(`[${entry.id}, ${width} px] the page scrolls sideways by ${overflow} px`);
+      }
+    }
+    await page.screenshot({ path: join(ARTIFACTS, `a11y-${width}-models-last.png`), fullPage: true });
+    expect(found).toEqual([]);
+  });
+
+  it('each form of a oneOf model, with a switch that cannot change', async () => {
+    await page.getByLabel('Model', { exact: true }).selectOption('kling-3.0-omni/reference-to-video');
+    await page.getByRole('button', { name: 'Fill the form' }).click();
+    const found: string[] = [];
+    const forms = page.getByRole('group', { name: 'Form' }).getByRole('radio');
+    for (let index = 0; index < (await forms.count()); index++) {
+      await forms.nth(index).check();
+      found.push(...(await violations(`oneof-form-${index + 1}`, { screenshots: index === 1 })));
+    }
+    await expect(page.getByRole('switch', { name: 'Audio' }).isDisabled()).resolves.toBe(true);
+    expect(found).toEqual([]);
+  });
+
+  it('the multi-shot and element editors, valid and invalid', async () => {
+    await page.getByLabel('Model', { exact: true }).selectOption('kling-3.0/video');
+    await page.getByRole('button', { name: 'Fill the form' }).click();
+    await page.getByRole('switch', { name: 'Multi shots' }).check();
+    for (const [index, prompt, seconds] of [
+      [1, 'Close-up: the dancer ties her shoes', '2'],
+      [2, 'Wide: she spins across the sunlit floor', '3'],
+    ] as const) {
+      await page.getByRole('button', { name: 'Add a shot' }).click();
+      await page.getByLabel(`Shot ${index} Prompt`, { exact: true }).fill(prompt);
+      await page.getByLabel(`Shot ${index} Duration`, { exact: true }).fill(seconds);
+    }
+    await page.getByRole('button', { name: 'Move up shot 2' }).click();
+    await page.getByRole('button', { name: 'Add an element' }).click();
+    await page.getByLabel('Element 1 Name', { exact: true }).fill('dancer');
+    await page.getByLabel('Element 1 Description', { exact: true }).fill('The dancer in a red dress');
+    await expect.poll(() => page.getByRole('button', { name: 'Generate' }).isEnabled()).toBe(false);
+    const found = await violations('shots');
+    // One past each shot limit, and an element without its images: every message shown.
+    await page.getByLabel('Shot 1 Duration', { exact: true }).fill('99');
+    await page.getByLabel('Shot 2 Duration', { exact: true }).fill('');
+    await page.getByRole('button', { name: 'Show what to fix' }).click();
+    await expect.poll(() => page.locator('[aria-invalid="true"]').count()).toBeGreaterThanOrEqual(3);
+    found.push(...(await violations('shots-invalid')));
+    expect(found).toEqual([]);
+  });
+
+  it('invalid forms of other models: lists, switches and a rule across fields', async () => {
+    const found: string[] = [];
+    await page.getByLabel('Model', { exact: true }).selectOption('kling-3.0/motion-control');
+    await page.getByRole('button', { name: 'Show what to fix' }).click();
+    await expect.poll(() => page.locator('[aria-invalid="true"]').count()).toBeGreaterThanOrEqual(2);
+    found.push(...(await violations('motion-invalid')));
+    await page.getByLabel('Model', { exact: true }).selectOption('kling-3.0-omni/image-to-video');
+    await page.getByRole('button', { name: 'Fill the form' }).click();
+    await page.getByRole('switch', { name: 'Customize multi shots' }).check();
+    await page.getByRole('switch', { name: 'Prefer multi shots' }).check();
+    await page.getByRole('button', { name: 'Show what to fix' }).click();
+    await page.getByText('cannot both be true').waitFor();
+    found.push(...(await violations('omni-invalid')));
+    await page.getByLabel('Model', { exact: true }).selectOption('kling/v2-1-pro');
     expect(found).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
 /**
- * End to end in a real Chromium against the real `kling-mock` CLI serving the built playground:
- * the seed's example through every state to a playing video, a validation error, an envelope error
- * forced through the admin API, history after a reload, keyboard use, phone width, no console errors.
+ * End to end in a real Chromium against the real `kling-mock` CLI serving the built playground,
+ * with the seed model (the default): its example through every state to a playing video, a
+ * validation error, an upload, an envelope error forced through the admin API, history after a
+ * reload, keyboard use, phone width, the proxy, no console errors. The other models of the family
+ * are in `family.e2e.test.ts`.
  */
 import { join } from 'node:path';
 import {
@@ -81,15 +83,15 @@ describe('the playground in Chromium', () => {
   it('is what kling-mock serves at /', async () => {
     expect(mock.banner).toContain(`playground: ${mock.url}/`);
     await page.goto(`${mock.url}/`);
-    await expect(page.getByRole('heading', { name: 'Kling v2.1 Pro playground' }).isVisible()).resolves.toBe(
-      true,
-    );
+    await expect(page.getByRole('heading', { name: 'Kling playground' }).isVisible()).resolves.toBe(true);
+    // The seed model is the default.
+    await expect(page.getByLabel('Model', { exact: true }).inputValue()).resolves.toBe(seed.model);
     await page.getByText(/^Credits: [\d,]+$/).waitFor();
   });
 
   it('runs the seed example through its states to a playing video', async () => {
     await fillSeedExample();
-    await page.getByAltText('Preview of image url').waitFor();
+    await page.getByAltText('Preview of Image URL').waitFor();
     await shot('1-seed-example-filled');
     const before = await credits();
     await page.getByRole('button', { name: 'Generate' }).click();
@@ -107,6 +109,7 @@ describe('the playground in Chromium', () => {
     expect(order).toEqual([...order].sort((a, b) => a - b));
 
     const video = page.locator('video');
+    await video.scrollIntoViewIfNeeded(); // Chromium plays muted autoplay only on screen
     await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 3, null, {
       timeout: 10_000,
     });
@@ -139,8 +142,9 @@ describe('the playground in Chromium', () => {
     await page.getByText(`Prompt: must be at most ${promptMax} characters`).waitFor();
     await expect(prompt.getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(page.getByText(`${promptMax + 1} / ${promptMax}`).isVisible()).resolves.toBe(true);
-    await page.getByRole('button', { name: 'Generate' }).click();
-    await page.getByText('nothing was sent').waitFor();
+    await expect(page.getByRole('button', { name: 'Generate' }).isDisabled()).resolves.toBe(true);
+    await page.getByText('nothing is sent until it is fixed').waitFor();
+    await page.getByLabel('Callback URL', { exact: true }).press('Enter'); // nor does a submit by keyboard
     await shot('3-validation-error');
     expect(((await admin('GET', '/tasks')) as unknown[]).length).toBe(tasksBefore);
     await prompt.fill(seed.input.prompt);
@@ -148,7 +152,7 @@ describe('the playground in Chromium', () => {
 
   it('uploads a local image through the upload API into "Image URL"', async () => {
     await page
-      .getByLabel('Upload an image')
+      .getByLabel('Upload an image for Image URL', { exact: true })
       .setInputFiles({ name: 'frame.png', mimeType: 'image/png', buffer: PNG });
     await page.getByText('Uploaded frame.png').waitFor();
     const url = await page.getByLabel('Image URL', { exact: true }).inputValue();
@@ -195,6 +199,8 @@ describe('the playground in Chromium', () => {
     await page.keyboard.press('Enter');
     await expect(page.getByLabel('Prompt', { exact: true }).inputValue()).resolves.toBe(seed.input.prompt);
     await page.getByLabel('Callback URL', { exact: true }).focus();
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('About this price');
     await page.keyboard.press('Tab');
     await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Generate');
     const previous = await page.getByTestId('task-id').textContent();

@@ -1,12 +1,13 @@
 // @vitest-environment happy-dom
 import { apiError, KlingConnectionError } from '@kling-kit/client';
-import { describeResponseCode, type RequestOf, responseCodes, spec } from '@kling-kit/contract';
+import { describeResponseCode, models, type RequestOf, responseCodes, spec } from '@kling-kit/contract';
+import * as definitions from '@kling-kit/contract/models';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { baseUrlOf, clientFor, MOCK_KEY, withProxyToken } from '../src/lib/connection';
-import { requestExamples } from '../src/lib/examples';
 import { explainError } from '../src/lib/explain-error';
 import { HISTORY_KEY, HISTORY_SIZE, loadHistory, saveToHistory } from '../src/lib/history';
 import { curlSnippet, typescriptSnippet } from '../src/lib/snippets';
+import { promptOf } from '../src/lib/use-task-runner';
 
 type CreateTaskRequest = RequestOf<'kling/v2-1-pro'>;
 const seed = spec.paths['/api/v1/jobs/createTask'].post.requestBody.content['application/json'].examples.seed
@@ -32,12 +33,33 @@ describe('snippets', () => {
   it('TypeScript uses the client, with baseUrl only off kie.ai', () => {
     const real = typescriptSnippet(request, { baseUrl: 'https://api.kie.ai' });
     expect(real).toContain("import { createKlingClient } from '@kling-kit/client';");
+    expect(real).toContain("import { klingV21Pro } from '@kling-kit/client/models';");
+    expect(real).toContain('  models: [klingV21Pro],');
     expect(real).toContain('apiKey: process.env.KIE_API_KEY');
     expect(real).not.toContain('baseUrl');
     expect(real).toContain(JSON.stringify(request, null, 2));
     expect(typescriptSnippet(request, { baseUrl: 'http://127.0.0.1:4010' })).toContain(
       'baseUrl: "http://127.0.0.1:4010"',
     );
+  });
+
+  it('TypeScript follows the model: it imports and registers that model’s definition', () => {
+    const byId = new Map(
+      Object.entries(definitions as Record<string, { id: string }>).map(([name, definition]) => [
+        definition.id,
+        name,
+      ]),
+    );
+    for (const entry of models) {
+      const code = typescriptSnippet(entry.example as never, { baseUrl: 'http://127.0.0.1:4010' });
+      const name = byId.get(entry.id);
+      expect(code).toContain(`import { ${name} } from '@kling-kit/client/models';`);
+      expect(code).toContain(`  models: [${name}],`);
+      expect(code).toContain(JSON.stringify(entry.example, null, 2));
+      expect(curlSnippet(entry.example as never, { baseUrl: 'http://m' })).toContain(
+        `"model": "${entry.id}"`,
+      );
+    }
   });
 });
 
@@ -142,9 +164,31 @@ describe('connection', () => {
   });
 });
 
-describe('examples', () => {
-  it('come from the spec, the seed first', () => {
-    expect(requestExamples[0]?.name).toBe('seed');
-    expect(requestExamples[0]?.request).toEqual(seed);
+describe('history entries', () => {
+  it('keep the model, and read entries saved before it was stored', () => {
+    localStorage.clear();
+    const entry = {
+      taskId: 't',
+      model: 'kling-3.0/video',
+      prompt: 'p',
+      state: 'created' as const,
+      createdAt: 1,
+      baseUrl: 'b',
+    };
+    expect(saveToHistory(entry)[0]?.model).toBe('kling-3.0/video');
+    localStorage.setItem(
+      HISTORY_KEY,
+      JSON.stringify([
+        { ...entry, model: undefined },
+        { ...entry, model: 3 },
+      ]),
+    );
+    expect(loadHistory()).toHaveLength(1);
+  });
+
+  it('show the prompt, or the first shot’s', () => {
+    expect(promptOf({ prompt: 'a' })).toBe('a');
+    expect(promptOf({ prompt: '', multi_prompt: [{ prompt: '' }, { prompt: 'second' }] })).toBe('second');
+    expect(promptOf({ image_url: 'x' })).toBe('');
   });
 });

@@ -1,11 +1,10 @@
-/** "Copy as curl" and "Copy as TypeScript" for the exact request, with the code shown too. */
-import type { CreateTaskRequest } from '@kling-kit/contract';
+/** "Copy as curl" and "Copy as TypeScript" for the exact request of the chosen model, with the code shown too. */
 import { useState } from 'react';
-import { curlSnippet, type SnippetTarget, typescriptSnippet } from '../lib/snippets';
+import { curlSnippet, type SnippetRequest, type SnippetTarget, typescriptSnippet } from '../lib/snippets';
 
 /** Props of `CopyCode`. */
 export interface CopyCodeProps {
-  request: CreateTaskRequest;
+  request: SnippetRequest;
   target: SnippetTarget;
 }
 

@@ -1,164 +1,213 @@
 /**
- * The createTask form: one field per input of the spec, limits and options from the contract,
- * inline messages from the contract's validator before anything is sent, and the cost in credits.
+ * The createTask form of the chosen model, built from its schema: a choice of form for a `oneOf`
+ * input, one control per shown field, the callback URL, live validation with the model's own
+ * definition (messages at the fields), the estimated credits, and Generate (disabled while invalid).
  */
-import { type FormEvent, useState } from 'react';
+import { type ModelFacts, videoSecondsOf } from '@kling-kit/contract';
+import { type FormEvent, useEffect, useState } from 'react';
+import { estimateOf, formatCredits, validateRequest } from '../lib/catalog';
 import {
-  characterCount,
-  type FieldName,
+  buildRequest,
+  chosenFormIssues,
   type FormRequest,
-  type FormValues,
-  formLimits,
-  toCreateTaskRequest,
-  validateForm,
-} from '../lib/form-rules';
-import { describedBy, Field } from './field';
-import { ImageField } from './image-field';
+  type FormState,
+  issuesByField,
+  shownFields,
+  type Value,
+  withBranch,
+} from '../lib/form-values';
+import { type FieldSpec, inSentence, type ModelForm } from '../lib/model-form';
+import { HelpText } from './help-text';
+import { SchemaField } from './schema-field';
 
 /** Props of `GenerateForm`. */
 export interface GenerateFormProps {
-  values: FormValues;
-  onChange(values: FormValues): void;
-  /** Called with the exact request once the form is valid. */
+  entry: ModelFacts;
+  form: ModelForm;
+  state: FormState;
+  onChange(state: FormState): void;
+  /** Called with the exact request once it is valid. */
   onSubmit(request: FormRequest): void;
   /** A task is being created: the button waits. */
-  busy?: boolean;
-  /** Uploads a local image and resolves with its URL (fills "Image URL"). */
+  busy?: boolean | undefined;
+  /** Uploads a local file and resolves with its URL (fills a URL field). */
   onUpload?: ((file: File) => Promise<string>) | undefined;
-  /** The price of the chosen duration, in credits. */
-  cost: number;
 }
 
-const counter = (text: string, max: number) => `${characterCount(text)} / ${max}`;
+/** A field key (`multi_prompt.1.duration`) as people read it ("Multi prompt, shot 2 duration"). */
+export function labelOfKey(fields: readonly FieldSpec[], key: string): string {
+  const [name, ...rest] = key.split('.');
+  const field = fields.find((candidate) => candidate.name === name);
+  if (!field) {
+    return key;
+  }
+  const [index, ...deeper] = rest;
+  if (index === undefined) {
+    return field.label;
+  }
+  if (field.kind === 'url-list') {
+    return field.maxItems === 1 ? field.label : `${field.item.label} ${Number(index) + 1}`;
+  }
+  if (field.kind === 'objects') {
+    const item = `${field.itemNoun} ${Number(index) + 1}`;
+    return deeper.length > 0 ? `${item} ${inSentence(labelOfKey(field.fields, deeper.join('.')))}` : item;
+  }
+  return field.label;
+}
 
-/** The form. Messages show once a field was edited, and for every field after a submit attempt. */
-export function GenerateForm({ values, onChange, onSubmit, busy, onUpload, cost }: GenerateFormProps) {
-  const [touched, setTouched] = useState<ReadonlySet<FieldName>>(new Set());
-  const [submitted, setSubmitted] = useState(false);
-  const errors = validateForm(values);
-  const shown = (field: FieldName) => (submitted || touched.has(field) ? errors[field] : undefined);
-  const touch = (field: FieldName) => setTouched((previous) => new Set(previous).add(field));
-  const set = <K extends FieldName>(field: K, value: FormValues[K]) => {
-    touch(field);
-    onChange({ ...values, [field]: value });
+/** The form. Messages show once a field was edited, or for every field after "Show what to fix". */
+export function GenerateForm({ entry, form, state, onChange, onSubmit, busy, onUpload }: GenerateFormProps) {
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [revealAll, setRevealAll] = useState(false);
+  const [focusInvalid, setFocusInvalid] = useState(false);
+  useEffect(() => {
+    if (focusInvalid) {
+      document.querySelector<HTMLElement>('form [aria-invalid="true"]')?.focus();
+      setFocusInvalid(false);
+    }
+  }, [focusInvalid]);
+
+  const { request, origins } = buildRequest(form, state);
+  const checked = validateRequest(request);
+  const allIssues = [...(checked.issues ?? []), ...chosenFormIssues(form, state, request.input)];
+  const validation = { ok: allIssues.length === 0 };
+  const issues = issuesByField(allIssues, origins);
+  const shown = (key: string) => revealAll || touched.has(key.split('.')[0] ?? key);
+  const errorOf = (key: string) => (shown(key) ? issues.byKey[key] : undefined);
+  const touch = (key: string) => {
+    const name = key.split('.')[0] ?? key;
+    setTouched((previous) => (previous.has(name) ? previous : new Set(previous).add(name)));
   };
+  const branch = form.branches[state.branch];
+  const fields = shownFields(form, state);
+  const estimate = estimateOf(entry, request.input);
+  const invalidKeys = Object.keys(issues.byKey);
+  const problems = invalidKeys.length + issues.general.length;
+  const problemNames = [
+    ...new Set(invalidKeys.map((key) => labelOfKey([...fields, ...form.requestFields], key))),
+  ];
+  const general = revealAll || touched.size > 0 ? issues.general : [];
 
+  const setValue = (name: string, value: Value) =>
+    onChange({ ...state, values: { ...state.values, [name]: value } });
+  const setRequestValue = (name: string, value: Value) =>
+    onChange({ ...state, request: { ...state.request, [name]: value } });
+  const reveal = () => {
+    setRevealAll(true);
+    setFocusInvalid(true);
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setSubmitted(true);
-    if (Object.keys(errors).length > 0) {
-      const first = Object.keys(errors)[0];
-      document.getElementById(first === 'callBackUrl' ? 'callback-url' : (first ?? ''))?.focus();
+    if (!validation.ok) {
+      reveal();
       return;
     }
-    onSubmit(toCreateTaskRequest(values));
+    onSubmit(request);
   };
 
-  const { cfgScale } = formLimits;
-  const invalidCount = Object.keys(errors).length;
+  const context = {
+    idPrefix: 'f',
+    keyPrefix: '',
+    labelPrefix: '',
+    errorOf,
+    touch,
+    onUpload,
+    secondsField: entry.seconds.field,
+    lengthSeconds: videoSecondsOf(entry, request.input),
+  };
   return (
-    <form className="card" onSubmit={submit} noValidate aria-label="Create a task">
-      <h2>Request</h2>
-      <Field
-        id="prompt"
-        label="Prompt"
-        hint={counter(values.prompt, formLimits.promptMaxLength)}
-        error={shown('prompt')}
-      >
-        <textarea
-          id="prompt"
-          rows={4}
-          required
-          value={values.prompt}
-          aria-invalid={shown('prompt') ? true : undefined}
-          aria-describedby={describedBy('prompt', true, shown('prompt'))}
-          onChange={(event) => set('prompt', event.target.value)}
-          onBlur={() => touch('prompt')}
-        />
-      </Field>
-      <ImageField
-        id="image_url"
-        label="Image URL"
-        required
-        value={values.image_url}
-        error={shown('image_url')}
-        onChange={(value) => set('image_url', value)}
-        onBlur={() => touch('image_url')}
-        onUpload={onUpload}
-      />
-      <ImageField
-        id="tail_image_url"
-        label="Tail image URL"
-        value={values.tail_image_url}
-        error={shown('tail_image_url')}
-        onChange={(value) => set('tail_image_url', value)}
-        onBlur={() => touch('tail_image_url')}
-      />
-      <div className="row">
-        <Field id="duration" label="Duration" hint={`${cost} credits on success`} error={shown('duration')}>
-          <select
-            id="duration"
-            value={values.duration}
-            aria-describedby={describedBy('duration', true, shown('duration'))}
-            onChange={(event) => set('duration', event.target.value as FormValues['duration'])}
-          >
-            {formLimits.durations.map((duration) => (
-              <option key={duration} value={duration}>
-                {duration} seconds
-              </option>
+    <form className="card" onSubmit={submit} noValidate aria-labelledby="request-heading">
+      <h2 id="request-heading">Request</h2>
+      <p className="hint">
+        {entry.name} · <code>{entry.id}</code>
+      </p>
+      {form.description && <HelpText id="form-help" text={form.description} />}
+      {form.branches.length > 1 && (
+        <fieldset
+          className="branch-choice"
+          aria-describedby={branch?.description ? 'branch-help' : undefined}
+        >
+          <legend>Form</legend>
+          <div className="radios">
+            {form.branches.map((candidate, index) => (
+              <label key={candidate.title} className="radio">
+                <input
+                  type="radio"
+                  name="form-branch"
+                  value={index}
+                  checked={state.branch === index}
+                  onChange={() => onChange(withBranch(form, state, index))}
+                />
+                {candidate.title}
+              </label>
             ))}
-          </select>
-        </Field>
-        <Field id="cfg_scale" label="CFG scale" hint={values.cfg_scale.toFixed(1)} error={shown('cfg_scale')}>
-          <input
-            id="cfg_scale"
-            type="range"
-            min={cfgScale.min}
-            max={cfgScale.max}
-            step={cfgScale.step}
-            value={values.cfg_scale}
-            aria-describedby={describedBy('cfg_scale', true, shown('cfg_scale'))}
-            onChange={(event) => set('cfg_scale', Number(event.target.value))}
-          />
-        </Field>
+          </div>
+          {branch?.description && <HelpText id="branch-help" text={branch.description} />}
+        </fieldset>
+      )}
+      {fields.map((field) => (
+        <SchemaField
+          key={`${state.branch}-${field.name}`}
+          {...context}
+          field={field}
+          value={state.values[field.name]}
+          onChange={(value) => setValue(field.name, value)}
+        />
+      ))}
+      {form.requestFields.map((field) => (
+        <SchemaField
+          key={field.name}
+          {...context}
+          field={field}
+          value={state.request[field.name]}
+          onChange={(value) => setRequestValue(field.name, value)}
+        />
+      ))}
+      <div className="estimate">
+        <p>
+          Estimated cost: <strong>{formatCredits(estimate.credits)} credits</strong> if it succeeds (
+          {estimate.detail}).
+        </p>
+        <details>
+          <summary>About this price</summary>
+          <p>
+            Prices are third-party figures: kie.ai publishes no price list that can be read, so these come
+            from the catalog in the spec. Charged on success only.
+          </p>
+          <dl>
+            <dt>Source</dt>
+            <dd>{entry.credits.source}</dd>
+            <dt>Confidence</dt>
+            <dd>{entry.credits.confidence}</dd>
+          </dl>
+        </details>
       </div>
-      <Field
-        id="negative_prompt"
-        label="Negative prompt"
-        hint={counter(values.negative_prompt, formLimits.negativePromptMaxLength)}
-        error={shown('negative_prompt')}
-      >
-        <textarea
-          id="negative_prompt"
-          rows={2}
-          value={values.negative_prompt}
-          aria-invalid={shown('negative_prompt') ? true : undefined}
-          aria-describedby={describedBy('negative_prompt', true, shown('negative_prompt'))}
-          onChange={(event) => set('negative_prompt', event.target.value)}
-          onBlur={() => touch('negative_prompt')}
-        />
-      </Field>
-      <Field id="callback-url" label="Callback URL" error={shown('callBackUrl')}>
-        <input
-          id="callback-url"
-          type="url"
-          inputMode="url"
-          placeholder="https://your-domain.com/api/callback (optional)"
-          value={values.callBackUrl}
-          aria-invalid={shown('callBackUrl') ? true : undefined}
-          aria-describedby={describedBy('callback-url', false, shown('callBackUrl'))}
-          onChange={(event) => set('callBackUrl', event.target.value)}
-          onBlur={() => touch('callBackUrl')}
-        />
-      </Field>
+      {general.length > 0 && (
+        <ul className="form-issues" aria-label="Problems with the request">
+          {general.map((message) => (
+            <li key={message} className="field-error">
+              {message}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
+        <button type="submit" className="primary" disabled={busy || !validation.ok}>
           Generate
         </button>
+        {!validation.ok && (
+          <button type="button" onClick={reveal}>
+            Show what to fix
+          </button>
+        )}
         <span className="hint" role="status">
-          {submitted && invalidCount > 0
-            ? `Fix ${invalidCount} field${invalidCount === 1 ? '' : 's'} first: nothing was sent.`
-            : `Costs ${cost} credits if it succeeds.`}
+          {validation.ok
+            ? busy
+              ? 'Creating the task…'
+              : `Ready: ${formatCredits(estimate.credits)} credits if it succeeds.`
+            : `Not ready, ${problems} problem${problems === 1 ? '' : 's'}${
+                problemNames.length > 0 ? ` (${problemNames.join(', ')})` : ''
+              }: nothing is sent until ${problems === 1 ? 'it is' : 'they are'} fixed.`}
         </span>
       </div>
     </form>

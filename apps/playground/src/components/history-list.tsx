@@ -1,4 +1,5 @@
 /** Past tasks of this browser, newest first; each can be reopened (and resumed if unfinished). */
+import { KLING_MODEL } from '@kling-kit/contract';
 import type { HistoryEntry } from '../lib/history';
 
 /** Props of `HistoryList`. */
@@ -25,8 +26,11 @@ export function HistoryList({ entries, onOpen }: HistoryListProps) {
               <button type="button" onClick={() => onOpen(entry)}>
                 <span className="visually-hidden">Open task </span>
                 <code>{entry.taskId}</code>
-                <span className={`state state-${entry.state}`}>{entry.state}</span>
-                <span className="history-prompt">{excerpt(entry.prompt)}</span>
+                <span className="history-model">
+                  <span className={`state state-${entry.state}`}>{entry.state}</span> ·{' '}
+                  <code>{entry.model ?? KLING_MODEL}</code>
+                </span>
+                {entry.prompt !== '' && <span className="history-prompt">{excerpt(entry.prompt)}</span>}
                 <span className="hint">{new Date(entry.createdAt).toLocaleString('en-GB')}</span>
               </button>
             </li>

@@ -1,12 +1,14 @@
 /**
- * Past tasks of this browser, in localStorage: ids, prompts, states and where they ran. Never a
- * key: a real key lives in memory only.
+ * Past tasks of this browser, in localStorage: ids, models, prompts, states and where they ran.
+ * Never a key: a real key lives in memory only.
  */
 import type { TaskState } from '@kling-kit/contract';
 
 /** One remembered task. */
 export interface HistoryEntry {
   readonly taskId: string;
+  /** The model id sent (entries saved before the family have none: they were `kling/v2-1-pro`). */
+  readonly model?: string;
   readonly prompt: string;
   readonly state: TaskState | 'created';
   /** Unix ms. */
@@ -35,7 +37,8 @@ function isEntry(value: unknown): value is HistoryEntry {
     typeof entry.prompt === 'string' &&
     typeof entry.state === 'string' &&
     typeof entry.createdAt === 'number' &&
-    typeof entry.baseUrl === 'string'
+    typeof entry.baseUrl === 'string' &&
+    (entry.model === undefined || typeof entry.model === 'string')
   );
 }
 

@@ -1,5 +1,17 @@
-/** "Copy as curl" and "Copy as TypeScript": the exact createTask request as code. */
-import { API_SERVER_URL, type CreateTaskRequest } from '@kling-kit/contract';
+/**
+ * "Copy as curl" and "Copy as TypeScript": the exact createTask request of the chosen model as
+ * code. The TypeScript registers that model's definition from `@kling-kit/client/models`, so the
+ * client checks the request locally before sending it.
+ */
+import { API_SERVER_URL } from '@kling-kit/contract';
+import { definitionNameOf } from './catalog';
+
+/** A createTask body of any model. */
+export interface SnippetRequest {
+  readonly model: string;
+  readonly callBackUrl?: string | undefined;
+  readonly input: object;
+}
 
 /** Where the snippet sends the request and which key it shows. */
 export interface SnippetTarget {
@@ -14,7 +26,7 @@ function shellQuote(text: string): string {
 }
 
 /** A curl command for the createTask request. */
-export function curlSnippet(request: CreateTaskRequest, target: SnippetTarget): string {
+export function curlSnippet(request: SnippetRequest, target: SnippetTarget): string {
   const auth = target.printableKey
     ? shellQuote(`Authorization: Bearer ${target.printableKey}`)
     : '"Authorization: Bearer $KIE_API_KEY"';
@@ -26,22 +38,24 @@ export function curlSnippet(request: CreateTaskRequest, target: SnippetTarget): 
   ].join('\n');
 }
 
-/** A TypeScript program doing the same with @kling-kit/client, then waiting for the video. */
-export function typescriptSnippet(request: CreateTaskRequest, target: SnippetTarget): string {
+/** A TypeScript program doing the same with @kling-kit/client (the model registered), then waiting for the video. */
+export function typescriptSnippet(request: SnippetRequest, target: SnippetTarget): string {
+  const definition = definitionNameOf(request.model);
   const options = [
     target.printableKey
       ? `  apiKey: ${JSON.stringify(target.printableKey)},`
       : '  apiKey: process.env.KIE_API_KEY,',
     ...(target.baseUrl === API_SERVER_URL ? [] : [`  baseUrl: ${JSON.stringify(target.baseUrl)},`]),
+    ...(definition ? [`  models: [${definition}],`] : []),
   ];
-  const params = JSON.stringify(request, null, 2);
   return [
     "import { createKlingClient } from '@kling-kit/client';",
+    ...(definition ? [`import { ${definition} } from '@kling-kit/client/models';`] : []),
     '',
     'const kling = createKlingClient({',
     ...options,
     '});',
-    `const task = await kling.generate(${params});`,
+    `const task = await kling.generate(${JSON.stringify(request, null, 2)});`,
     'console.log(task.resultUrls[0]);',
   ].join('\n');
 }

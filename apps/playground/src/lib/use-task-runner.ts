@@ -6,7 +6,7 @@ import type { KlingClient, PollDelay, Task } from '@kling-kit/client';
 import { KLING_MODEL, type TaskState } from '@kling-kit/contract';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type ExplainedError, explainError } from './explain-error';
-import type { FormRequest } from './form-rules';
+import type { FormRequest } from './form-values';
 import type { HistoryEntry } from './history';
 
 /** A state the task reached, and when (ms after it was created). */
@@ -19,6 +19,8 @@ export interface TimelineEntry {
 export interface RunState {
   readonly status: 'idle' | 'creating' | 'watching' | 'success' | 'fail' | 'error';
   readonly taskId?: string;
+  /** The task's model id. */
+  readonly model?: string;
   /** When the task was created (Unix ms, this browser's clock). */
   readonly startedAt?: number;
   readonly timeline: readonly TimelineEntry[];
@@ -31,6 +33,16 @@ export interface RunOptions {
   client: KlingClient;
   baseUrl: string;
   pollDelay?: PollDelay | undefined;
+}
+
+/** What the history shows of a request: its prompt, else its first shot's, else nothing. */
+export function promptOf(input: Record<string, unknown>): string {
+  if (typeof input.prompt === 'string' && input.prompt !== '') {
+    return input.prompt;
+  }
+  const shots = Array.isArray(input.multi_prompt) ? (input.multi_prompt as { prompt?: unknown }[]) : [];
+  const first = shots.find((shot) => typeof shot?.prompt === 'string' && shot.prompt !== '');
+  return typeof first?.prompt === 'string' ? first.prompt : '';
 }
 
 /** The wait is bounded so a forgotten tab stops polling (kie.ai's slowest tasks take minutes). */
@@ -53,7 +65,7 @@ export function useTaskRunner(remember: (entry: HistoryEntry) => void) {
     async (options: RunOptions, entry: HistoryEntry, signal: AbortSignal) => {
       try {
         for await (const task of options.client.watchTask(
-          { taskId: entry.taskId, model: KLING_MODEL, createdAt: entry.createdAt },
+          { taskId: entry.taskId, model: entry.model ?? KLING_MODEL, createdAt: entry.createdAt },
           { signal, timeoutMs: WAIT_MS, ...(options.pollDelay ? { pollDelay: options.pollDelay } : {}) },
         )) {
           remember({ ...entry, state: task.state });
@@ -80,13 +92,14 @@ export function useTaskRunner(remember: (entry: HistoryEntry) => void) {
       let entry: HistoryEntry;
       try {
         const { input, callBackUrl, model } = request;
-        const handle = await options.client.createTask(
-          { input, model, ...(callBackUrl ? { callBackUrl } : {}) },
-          { signal },
-        );
+        // The body was checked with the model's definition; the client's types pair each model id with
+        // its own input, which a body built at run time cannot prove.
+        const params = { input, model, ...(callBackUrl ? { callBackUrl } : {}) } as never;
+        const handle = await options.client.createTask(params, { signal });
         entry = {
           taskId: handle.taskId,
-          prompt: input.prompt,
+          model,
+          prompt: promptOf(input),
           state: 'created',
           createdAt: handle.createdAt,
           baseUrl: options.baseUrl,
@@ -101,6 +114,7 @@ export function useTaskRunner(remember: (entry: HistoryEntry) => void) {
       setRun({
         status: 'watching',
         taskId: entry.taskId,
+        model: entry.model,
         startedAt: entry.createdAt,
         timeline: [{ state: 'created', atMs: Date.now() - entry.createdAt }],
       });
@@ -112,7 +126,13 @@ export function useTaskRunner(remember: (entry: HistoryEntry) => void) {
   const resume = useCallback(
     async (options: RunOptions, entry: HistoryEntry) => {
       const signal = begin();
-      setRun({ status: 'watching', taskId: entry.taskId, startedAt: entry.createdAt, timeline: [] });
+      setRun({
+        status: 'watching',
+        taskId: entry.taskId,
+        model: entry.model ?? KLING_MODEL,
+        startedAt: entry.createdAt,
+        timeline: [],
+      });
       await follow(options, entry, signal);
     },
     [follow],
