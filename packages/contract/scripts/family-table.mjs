@@ -112,19 +112,41 @@ function durationsCell(document, requestName) {
 /** The Markdown table, one row per model in the spec's order. */
 export function renderFamilyTable(document) {
   const order = schemasOf(document).CreateTaskRequest.oneOf.map((ref) => ref.$ref.split('/').pop());
+  const header = [
+    'model',
+    'generation',
+    'kind',
+    'durations',
+    'credits (third-party figures)',
+    'confidence (schema / price)',
+  ];
   const rows = order.map((name) => {
     const model = schemasOf(document)[name]['x-model'];
     const aliases = model.aliases?.length
       ? ` (alias ${model.aliases.map((alias) => `\`${alias}\``).join(', ')})`
       : '';
-    return `| \`${model.id}\`${aliases} | ${model.generation} | ${model.kind} | ${durationsCell(document, name)} | ${pricesCell(document, name)} | ${model.confidence} / ${model.credits.confidence} |`;
+    return [
+      `\`${model.id}\`${aliases}`,
+      model.generation,
+      model.kind,
+      durationsCell(document, name),
+      pricesCell(document, name),
+      `${model.confidence} / ${model.credits.confidence}`,
+    ];
   });
+  // Columns padded to their widest cell, as the repository's formatter (biome) writes tables.
+  const width = (text) => [...text].length;
+  const widths = header.map((_, column) =>
+    Math.max(3, ...[header, ...rows].map((cells) => width(cells[column]))),
+  );
+  const line = (cells) =>
+    `| ${cells.map((cell, column) => cell + ' '.repeat(widths[column] - width(cell))).join(' | ')} |`;
   return [
     START,
     '',
-    '| model | generation | kind | durations | credits (third-party figures) | confidence (schema / price) |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...rows,
+    line(header),
+    `| ${widths.map((size) => '-'.repeat(size)).join(' | ')} |`,
+    ...rows.map(line),
     '',
     'Credits are charged on success only; 1 credit is $0.005. kie.ai publishes no price list that could be read, so every',
     "price is a third-party figure: each model's `x-model.credits` in the spec names its source. Confidence: **high**, two",

@@ -45,7 +45,7 @@ async function main() {
   const { zCreateTaskRequest } = require('@kling-kit/contract/zod');
   const { verifyCallback } = require('@kling-kit/client/webhooks');
   assert.equal(typeof verifyCallback, 'function');
-  const { estimateCredits, kling26ImageToVideo } = require('@kling-kit/client/models');
+  const { creditsOf, estimateCredits, findModel, kling26ImageToVideo } = require('@kling-kit/client/models');
 
   const seed =
     spec.paths['/api/v1/jobs/createTask'].post.requestBody.content['application/json'].examples.seed.value;
@@ -74,12 +74,12 @@ async function main() {
       baseUrl: mock.url,
       models: [kling26ImageToVideo],
     });
-    const { model, input } = kling26ImageToVideo.example;
+    const { model, input } = findModel(kling26ImageToVideo.id).example;
     const refused = await family
       .createTask({ model, input: { ...input, duration: '7' } })
       .catch((error) => error);
     assert.ok(refused instanceof KlingInputError, `a 7 s 2.6 video gave ${refused}`);
-    assert.equal(family.estimateCredits({ model, input }), estimateCredits({ model, input }));
+    assert.equal(creditsOf(kling26ImageToVideo, input), estimateCredits({ model, input }));
     console.info(
       JSON.stringify({
         ok: true,

@@ -8,7 +8,7 @@
  */
 
 import { createKlingClient } from '@kling-kit/client';
-import { klingV21Pro } from '@kling-kit/client/models';
+import { creditsOf, estimateCredits, klingV21Pro } from '@kling-kit/client/models';
 import { verifyCallback } from '@kling-kit/client/webhooks';
 import { spec } from '@kling-kit/contract';
 
@@ -73,6 +73,7 @@ export async function smoke({ mockUrl, hmacKey, callbacks, apiKey = 'smoke-test-
 
   const after = await kling.getCredits();
   check(before - after === 50, `a 5 s task should cost 50 credits, it cost ${before - after}`);
-  check(kling.estimateCredits({ input: seed.input }) === 50, 'the estimate is not the price charged');
+  check(estimateCredits(seed) === 50, 'the catalog estimate is not the price charged');
+  check(creditsOf(klingV21Pro, seed.input) === 50, "the definition's price is not the price charged");
   return { taskId: handle.taskId, states, credits: [before, after], ms: Date.now() - started };
 }
