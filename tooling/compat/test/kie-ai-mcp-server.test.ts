@@ -163,10 +163,12 @@ describe('@felores/kie-ai-mcp-server against kling-mock', () => {
 
   /** The create request the server sent for a model, and the mock's answer to it. */
   const createExchange = (model: string) => {
-    const exchange = env.proxy.exchanges.findLast(
-      (candidate) =>
-        candidate.path === '/api/v1/jobs/createTask' && JSON.parse(candidate.requestBody).model === model,
-    );
+    const exchange = [...env.proxy.exchanges]
+      .reverse()
+      .find(
+        (candidate) =>
+          candidate.path === '/api/v1/jobs/createTask' && JSON.parse(candidate.requestBody).model === model,
+      );
     return {
       sent: JSON.parse(exchange?.requestBody ?? '{}') as { model: string; input: Record<string, unknown> },
       answer: JSON.parse(exchange?.responseBody ?? '{}') as { code: number; data: { taskId: string } | null },
