@@ -53,3 +53,10 @@ export const CLI_BATCH_CREATES_MAX_RATIO = 1.05;
 export const CLI_DOWNLOAD_MIN_RATIO_TO_CURL = 0.8;
 /** …with a peak RSS at most this much above a 10 MB download's (memory flat in the file's size). */
 export const CLI_DOWNLOAD_RSS_GROWTH_MAX_MIB = 16;
+
+/** 9. Scaling out on Redis, with callbacks through the handler: detection lag p95 at most this… */
+export const REDIS_CALLBACK_LAG_P95_MS = 1_000;
+/** …and at most this many recordInfo polls per task, on average. */
+export const REDIS_CALLBACK_POLLS_PER_TASK = 0.2;
+/** 9. 4 processes × 50 creates on one key: all created within this share of the time kie.ai's create limit allows. */
+export const REDIS_CREATES_MAX_RATIO = 1.05;

@@ -10,16 +10,7 @@
  * Runs alone with `node bench/src/kling-cli.mjs` (after `pnpm build`), or as part of `pnpm bench`.
  */
 import { spawn } from 'node:child_process';
-import {
-  createReadStream,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:http';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -32,7 +23,15 @@ import {
   CLI_DOWNLOAD_RSS_GROWTH_MAX_MIB,
 } from './budgets.mjs';
 import { fmt, row, verdict } from './format.mjs';
-import { interleaved, median, processMemory, sleep } from './harness.mjs';
+import {
+  interleaved,
+  listeningUrl,
+  median,
+  processMemory,
+  sleep,
+  spawnServer,
+  stopServer,
+} from './harness.mjs';
 
 const KLING = fileURLToPath(new URL('../../apps/cli/bin/kling.js', import.meta.url));
 const KEY = 'bench-cli-key';
@@ -66,7 +65,7 @@ function timed(command, args, { cwd, env, sampleMemory = false } = {}) {
           if (Number.isFinite(hwm)) {
             peak = Math.max(peak, hwm);
           }
-        }, 5)
+        }, 25)
       : undefined;
     child.on('error', reject);
     child.on('close', (code) => {
@@ -175,24 +174,25 @@ function writeBig(path, bytes) {
 /** A 100 MB (and a 10 MB) result through `kling wait` and through curl, interleaved. */
 async function downloads(runs) {
   const dir = mkdtempSync(join(tmpdir(), 'kling-bench-download-'));
+  const served = join(dir, 'served');
+  mkdirSync(join(served, 'files', 'results'), { recursive: true });
   const files = { big: join(dir, 'big.bin'), small: join(dir, 'small.bin') };
   writeBig(files.big, 100 * MB);
   writeBig(files.small, 10 * MB);
-  const bySize = new Map();
-  // The file server: each task's result path answers the file chosen for that task.
-  const server = createServer((req, res) => {
-    const taskId = /\/files\/results\/([^/.]+)\.mp4$/.exec(req.url ?? '')?.[1];
-    const file = taskId && bySize.get(taskId);
-    if (!file) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': statSync(file).size });
-    createReadStream(file, { highWaterMark: MB }).pipe(res);
+  // The results are served by a plain file server in its own process (the mock's `publicUrl`), so
+  // nothing the bench does (sampling memory) slows the sender.
+  const fileServer = await spawnServer({
+    name: 'file server',
+    args: [fileURLToPath(new URL('./servers/file-server.mjs', import.meta.url)), served],
+    url: listeningUrl,
+    readyPath: '/',
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const fileServer = `http://127.0.0.1:${server.address().port}`;
-  const mock = await startMockServer({ port: 0, timing: 'fast', loopbackOnly: true, publicUrl: fileServer });
+  const mock = await startMockServer({
+    port: 0,
+    timing: 'fast',
+    loopbackOnly: true,
+    publicUrl: fileServer.url,
+  });
   const env = { KIE_API_KEY: KEY, KIE_BASE_URL: mock.url };
   try {
     const task = async (file) => {
@@ -206,7 +206,7 @@ async function downloads(runs) {
       }).then((response) => response.json());
       const { taskId } = answer.data;
       mock.admin.forceState(taskId, 'success');
-      bySize.set(taskId, file);
+      linkSync(file, join(served, 'files', 'results', `${taskId}.mp4`));
       return { taskId, url: JSON.parse(mock.admin.task(taskId).record.resultJson).resultUrls[0] };
     };
     const big = await task(files.big);
@@ -268,7 +268,7 @@ async function downloads(runs) {
     };
   } finally {
     await mock.close();
-    await new Promise((resolve) => server.close(resolve));
+    await stopServer(fileServer);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -291,6 +291,8 @@ export async function klingCli({ say = () => {}, coldRuns = 21, batchJobs = 100,
 }
 
 const mbps = (bytesPerSecond) => `${fmt(bytesPerSecond / MB, 0)} MiB/s`;
+/** A signed size in MiB: `+1.2 MiB`, `−0.3 MiB`. */
+const mib = (value) => `${value < 0 ? '−' : '+'}${fmt(Math.abs(value), 1)} MiB`;
 
 /** The results.md section and summary rows of the CLI. */
 export function klingCliSection({ cold, batch, download }) {
@@ -323,7 +325,7 @@ export function klingCliSection({ cold, batch, download }) {
       ),
       row(
         '8. kling download of 100 MB / curl, peak RSS over a 10 MB download',
-        `${fmt(speedRatio, 2)} (${mbps(download.klingSpeed)} / ${mbps(download.curlSpeed)}), +${fmt(growth, 1)} MiB`,
+        `${fmt(speedRatio, 2)} (${mbps(download.klingSpeed)} / ${mbps(download.curlSpeed)}), ${mib(growth)}`,
         `≥ ${CLI_DOWNLOAD_MIN_RATIO_TO_CURL}, ≤ +${CLI_DOWNLOAD_RSS_GROWTH_MAX_MIB} MiB`,
         downloadOk,
       ),
@@ -344,7 +346,7 @@ export function klingCliSection({ cold, batch, download }) {
         `${mbps(download.klingSpeed)} | ${mbps(download.curlSpeed)} | ${fmt(speedRatio, 2)} | ≥ ${CLI_DOWNLOAD_MIN_RATIO_TO_CURL} | ` +
         `${verdict(speedRatio >= CLI_DOWNLOAD_MIN_RATIO_TO_CURL)} |`,
       `| Peak RSS of \`kling wait\`: 100 MB vs 10 MB download (median of ${download.runs}) | ${fmt(download.peakBig, 1)} MiB | ` +
-        `${fmt(download.peakSmall, 1)} MiB | +${fmt(growth, 1)} MiB | ≤ +${CLI_DOWNLOAD_RSS_GROWTH_MAX_MIB} MiB | ` +
+        `${fmt(download.peakSmall, 1)} MiB | ${mib(growth)} | ≤ +${CLI_DOWNLOAD_RSS_GROWTH_MAX_MIB} MiB | ` +
         `${verdict(growth <= CLI_DOWNLOAD_RSS_GROWTH_MAX_MIB)} |`,
       '',
       `The batch ran against an in-process kling-mock with kie.ai's limits on (fast timing): ${batch.createRequests} ` +
@@ -352,9 +354,9 @@ export function klingCliSection({ cold, batch, download }) {
         `${seconds(batch.totalMs)} in all. A sliding window cannot do better than ${seconds(batch.slidingMinimumMs)} ` +
         `(${batch.limit} at once, then ${batch.limit} more each ${batch.windowMs / 1000} s); kling counts each create from its ` +
         'answer, so the server never sees more than the limit in any window.',
-      `Downloads: a loopback file server in the bench process serves the result (the mock's \`publicUrl\`); kling's speed is ` +
+      `Downloads: a loopback file server in its own process serves the result (the mock's \`publicUrl\`); kling's speed is ` +
         "its `downloaded` event (bytes over the time from the first request to the rename), curl's is `%{speed_download}`; " +
-        'both write to the same temporary folder. RSS: /proc VmHWM sampled every 5 ms.',
+        'both write to the same temporary folder. RSS: /proc VmHWM (the high-water mark) read every 25 ms.',
       `Runs (ms): kling --help ${cold.times.kling.map((value) => fmt(value)).join(', ')}; node -e 0 ${cold.times.node.map((value) => fmt(value)).join(', ')}. ` +
         `Download speeds (MiB/s): kling ${download.samples.kling.map((sample) => fmt(sample.bytesPerSecond / MB)).join(', ')}; ` +
         `curl ${download.samples.curl.map((sample) => fmt(sample.bytesPerSecond / MB)).join(', ')}.`,
@@ -362,8 +364,20 @@ export function klingCliSection({ cold, batch, download }) {
   };
 }
 
-// Alone: `node bench/src/kling-cli.mjs` prints the section.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+// Alone: `node bench/src/kling-cli.mjs` prints the section; `… download` (or `cold`, `batch`) one figure.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv[2]) {
+  const part = process.argv[2];
+  const figures =
+    part === 'cold' ? await coldStart(21) : part === 'batch' ? await batchCreates(100) : await downloads(5);
+  const { samples, times, ...shown } = figures;
+  console.info(
+    JSON.stringify(
+      { ...shown, runs: samples ?? times },
+      (_key, value) => (typeof value === 'number' ? Math.round(value * 10) / 10 : value),
+      2,
+    ),
+  );
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const started = performance.now();
   const figures = await klingCli({
     say: (text) => console.info(`[bench ${fmt((performance.now() - started) / 1000)} s] ${text}`),

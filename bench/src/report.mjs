@@ -7,7 +7,9 @@ import { overheadSection } from './client-overhead.mjs';
 import { coldStartSection } from './cold-start.mjs';
 import { fmt, verdict } from './format.mjs';
 import { jsonSection } from './json-readers.mjs';
+import { klingCliSection } from './kling-cli.mjs';
 import { memorySection } from './memory.mjs';
+import { redisSection } from './redis-scale.mjs';
 import { throughputSection } from './throughput.mjs';
 import { waitSection } from './wait-economy.mjs';
 
@@ -24,6 +26,8 @@ export function report({
   churn,
   cold,
   readers,
+  cli,
+  redis,
   problems,
   seconds,
 }) {
@@ -36,6 +40,8 @@ export function report({
     memorySection(held, churn),
     coldStartSection(cold),
     jsonSection(readers, tput.createTaskRps),
+    klingCliSection(cli),
+    redisSection(redis),
   ];
   const summary = sections.flatMap((section) => section.summary);
   return [

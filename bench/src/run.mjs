@@ -12,7 +12,9 @@ import { clientOverhead } from './client-overhead.mjs';
 import { coldStart } from './cold-start.mjs';
 import { closeAgent, killAll, problems } from './harness.mjs';
 import { jsonReaders } from './json-readers.mjs';
+import { klingCli } from './kling-cli.mjs';
 import { churn, heldTasks } from './memory.mjs';
+import { redisScale } from './redis-scale.mjs';
 import { report } from './report.mjs';
 import { ensurePrism, PRISM_VERSION } from './servers.mjs';
 import { throughput } from './throughput.mjs';
@@ -50,6 +52,10 @@ async function main() {
   const cold = await coldStart({ say });
   say('7. JSON body readers (in-process microbenchmark)');
   const readers = await jsonReaders();
+  say('8. the kling command line: cold start, a 100-job batch, a 100 MB download');
+  const cli = await klingCli({ say });
+  say('9. scaling out: several processes on one key, with and without @kling-kit/redis');
+  const redis = await redisScale({ say });
   const text = report({
     header,
     sizes,
@@ -62,6 +68,8 @@ async function main() {
     churn: churned,
     cold,
     readers,
+    cli,
+    redis,
     problems,
     seconds: (performance.now() - started) / 1000,
   });

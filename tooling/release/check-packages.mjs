@@ -7,9 +7,10 @@
  * `pnpm pack`, publint --strict and `attw --profile node16` (node16-cjs, node16-esm and bundler
  * resolution must all be clean; node10 is ignored: engines is >= 20.19, which reads `exports`) on the
  * tarball. Last, the tarballs are installed with npm into a fresh project and `npx kling-mock --help`
- * must run from there.
+ * and `npx kling --help` must run from there, and so must smoke/redis-consumer.mjs (the installed
+ * `@kling-kit/redis` with the installed client and mock, against a throwaway redis-server).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { here, kB, PUBLIC_PACKAGES, packAll, readJson, repoRoot, run, tempDir } from './lib.mjs';
 
@@ -135,6 +136,29 @@ async function main() {
     if (!help.includes('Usage: kling-mock')) {
       report(PUBLIC_PACKAGES[2], `npx kling-mock --help from the installed tarball printed:\n${help}`);
     }
+    const klingHelp = await run('npx', ['--no-install', 'kling', '--help'], { cwd: project }).catch(
+      (error) => error.output,
+    );
+    if (!klingHelp.includes('Usage: kling [options] [command]')) {
+      report(
+        PUBLIC_PACKAGES.find((pkg) => pkg.name === '@kling-kit/cli'),
+        `npx kling --help from the installed tarball printed:\n${klingHelp}`,
+      );
+    }
+
+    // @kling-kit/redis from its tarball: two coordinators, the client and the mock, a real Redis.
+    const redisPackage = PUBLIC_PACKAGES.find((pkg) => pkg.name === '@kling-kit/redis');
+    copyFileSync(join(here, 'smoke', 'redis-consumer.mjs'), join(project, 'redis-consumer.mjs'));
+    writeFileSync(
+      join(project, 'package.json'),
+      '{ "name": "bin-check", "private": true, "type": "module" }\n',
+    );
+    const redisSmoke = await run('node', ['redis-consumer.mjs'], { cwd: project, timeoutMs: 60_000 }).catch(
+      (error) => error.output,
+    );
+    if (!/"ok":true/.test(redisSmoke)) {
+      report(redisPackage, `smoke/redis-consumer.mjs from the installed tarballs printed:\n${redisSmoke}`);
+    }
 
     console.info('package                  tarball    files');
     for (const pkg of packed) {
@@ -149,7 +173,7 @@ async function main() {
   const checks = PUBLIC_PACKAGES.length;
   const failed = new Set(problems.map((problem) => problem.split(':')[0])).size;
   console.info(
-    `check:packages: ${checks - failed} passed, ${failed} failed (manifest, pack, publint, attw node16, bin; ${((Date.now() - started) / 1000).toFixed(1)} s)`,
+    `check:packages: ${checks - failed} passed, ${failed} failed (manifest, pack, publint, attw node16, bin, redis smoke; ${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
   process.exitCode = failed > 0 ? 1 : 0;
 }

@@ -13,6 +13,8 @@ export const PUBLIC_PACKAGES = [
   { name: '@kling-kit/contract', dir: 'packages/contract' },
   { name: '@kling-kit/client', dir: 'packages/client' },
   { name: '@kling-kit/mock-server', dir: 'apps/mock-server' },
+  { name: '@kling-kit/cli', dir: 'apps/cli' },
+  { name: '@kling-kit/redis', dir: 'packages/redis' },
 ];
 
 export const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));

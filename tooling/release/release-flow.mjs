@@ -8,11 +8,14 @@
  *    `changeset version`, then `pnpm release` (build, then `changeset publish`) against
  * 3. a Verdaccio started in this process on a random loopback port, with a temporary storage folder,
  *    anonymous publish and no uplinks (it never fetches anything).
- * 4. In a fresh project with no workspace links: `npm install @kling-kit/client @kling-kit/mock-server`
- *    with the @kling-kit scope pointed at that registry, checks what arrived (versions, resolved
- *    internal ranges, the changelog), runs `npx kling-mock --help`, and runs smoke/consumer.mjs:
+ * 4. In a fresh project with no workspace links: `npm install @kling-kit/client @kling-kit/mock-server
+ *    @kling-kit/cli` with the @kling-kit scope pointed at that registry, checks what arrived (versions,
+ *    resolved internal ranges, the changelog), runs `npx kling-mock --help`, and runs smoke/consumer.mjs:
  *    the installed mock in-process, the seed example through the installed client, a signed callback
- *    verified with `@kling-kit/client/webhooks` on a local node:http listener.
+ *    verified with `@kling-kit/client/webhooks` on a local node:http listener. Then smoke/cli-consumer.mjs
+ *    runs the installed `kling` binary (generate with --mock and against the installed mock, a batch
+ *    run twice, credits), and a project that installs the CLI with --omit=optional gets the one-line
+ *    message of `--mock` without the mock.
  * 5. In a fresh CommonJS project (no "type": "module"): `npm install` of the three packages (plus zod,
  *    typescript and @types/node at the workspace's versions); smoke/commonjs-consumer.cjs `require()`s
  *    and `import()`s every published entry point on Node 20 (this one), 22 and 24 (npm `node`, as
@@ -163,7 +166,9 @@ async function releaseFlow(cleanups, nodes) {
   }
   check(/published/i.test(published), 'changeset publish did not report publishing');
 
-  step('npm install @kling-kit/client @kling-kit/mock-server in a fresh project');
+  step(
+    'npm install @kling-kit/client @kling-kit/mock-server @kling-kit/cli @kling-kit/redis in a fresh project',
+  );
   cpSync(join(here, 'smoke'), consumer, {
     recursive: true,
     filter: (source) => !source.endsWith('.html') && !source.endsWith('server-runtime.mjs'),
@@ -175,7 +180,16 @@ async function releaseFlow(cleanups, nodes) {
   writeFileSync(join(consumer, '.npmrc'), `@kling-kit:registry=${registry.url}\n${authLine(registry.url)}\n`);
   await run(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', '@kling-kit/client', '@kling-kit/mock-server'],
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '@kling-kit/client',
+      '@kling-kit/mock-server',
+      '@kling-kit/cli',
+      '@kling-kit/redis',
+    ],
     { cwd: consumer, timeoutMs: 180_000, env: { npm_config_workspaces: 'false' } },
   );
   for (const pkg of PUBLIC_PACKAGES) {
@@ -222,7 +236,73 @@ async function releaseFlow(cleanups, nodes) {
     `  ok: task ${result.taskId} ${result.states.join(' → ')}, callback verified, ${result.ms} ms`,
   );
 
+  step('redis consumer: installed @kling-kit/redis, two coordinators, a callback across them');
+  const redisOutput = await run('node', ['redis-consumer.mjs'], {
+    cwd: consumer,
+    timeoutMs: 60_000,
+    stdoutOnly: true,
+  });
+  const redisResult = JSON.parse(
+    redisOutput
+      .trim()
+      .split('\n')
+      .findLast((line) => line.startsWith('{')),
+  );
+  check(redisResult.ok && redisResult.queries === 0, `redis-consumer printed ${redisOutput}`);
+  console.info(
+    `  ok: ${redisResult.tasks} waits resolved by callbacks across coordinators, ${redisResult.ms} ms`,
+  );
+
+  await cliConsumer({ consumer, dir: join(work.dir, 'cli-without-mock'), registry, versions });
   await commonJsConsumer({ dir: join(work.dir, 'commonjs-consumer'), registry, versions, nodes });
+}
+
+/** The installed `kling`: smoke/cli-consumer.mjs, then `--mock` in a project without the optional mock. */
+async function cliConsumer({ consumer, dir, registry, versions }) {
+  step('the installed kling: generate (--mock and against the installed mock), batch twice, credits');
+  const output = await run('node', ['cli-consumer.mjs'], {
+    cwd: consumer,
+    timeoutMs: 120_000,
+    stdoutOnly: true,
+  });
+  const result = JSON.parse(
+    output
+      .trim()
+      .split('\n')
+      .findLast((line) => line.startsWith('{')),
+  );
+  check(result.ok && result.version === versions['@kling-kit/cli'], `cli-consumer printed ${output}`);
+  console.info(`  ok: kling ${result.version}, ${result.ms} ms`);
+
+  step('npm install --omit=optional @kling-kit/cli: --mock says how to add the mock, in one line');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), '{ "name": "kling-cli-without-mock", "private": true }\n');
+  writeFileSync(join(dir, '.npmrc'), `@kling-kit:registry=${registry.url}\n${authLine(registry.url)}\n`);
+  await run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--omit=optional', '@kling-kit/cli'],
+    {
+      cwd: dir,
+      timeoutMs: 180_000,
+      env: { npm_config_workspaces: 'false' },
+    },
+  );
+  check(
+    !existsSync(join(dir, 'node_modules', '@kling-kit', 'mock-server')),
+    'the optional mock was installed',
+  );
+  // The installed bin itself: npx would add npm's own warnings to the output.
+  const refused = await run(join(dir, 'node_modules', '.bin', 'kling'), ['credits', '--mock', '--quiet'], {
+    cwd: dir,
+  }).catch((error) => error.output);
+  const lines = refused.trim().split('\n');
+  check(
+    lines.length === 1 &&
+      lines[0].includes('--mock needs @kling-kit/mock-server') &&
+      lines[0].includes('npm install @kling-kit/mock-server'),
+    `kling --mock without the mock printed:\n${refused}`,
+  );
+  console.info('  ok: one line, with the install command');
 }
 
 /** The version of `name` that the workspace package in `from` (a folder of the repo) has installed. */

@@ -21,6 +21,7 @@ import {
   type FetchOptions,
   serializePrimitiveParam,
 } from 'openapi-fetch';
+import type { RateLimitedOperation } from './coordination';
 import { KlingError, KlingInputError } from './errors';
 import { PollScheduler } from './internal/poll-scheduler';
 import { redactor } from './internal/redact';
@@ -221,7 +222,9 @@ export function createKlingClient<M extends ModelId = ModelId>(
     method: Method,
     path: Path,
     init: Pick<FetchOptions<paths[Path][Method]>, 'params' | 'body'>,
-    details: Partial<Pick<Call, 'kind' | 'taskId' | 'expect'>> & { signal?: AbortSignal | undefined },
+    details: Partial<Pick<Call, 'kind' | 'taskId' | 'expect' | 'gate'>> & {
+      signal?: AbortSignal | undefined;
+    },
   ) =>
     request<SuccessData<paths[Path][Method]>>(settings, {
       label: `${method.toUpperCase()} ${path}`,
@@ -254,13 +257,23 @@ export function createKlingClient<M extends ModelId = ModelId>(
       },
     });
 
-  const getTask = async (taskId: string, signal?: AbortSignal) =>
+  const { coordinator } = options;
+  /** The shared budget of `operation`, asked before each attempt (none without a coordinator). */
+  const gate = (operation: RateLimitedOperation) =>
+    coordinator && ((signal?: AbortSignal) => coordinator.acquire(operation, signal));
+  // A wait's polls ask the budget through the scheduler; any other query asks it here.
+  const getTask = async (taskId: string, signal?: AbortSignal, gated?: boolean) =>
     decodeTask(
       await send(
         'get',
         '/api/v1/jobs/recordInfo',
         { params: { query: { taskId } } },
-        { taskId, signal, expect: (data) => typeof (data as TaskRecord | null)?.state === 'string' },
+        {
+          taskId,
+          signal,
+          gate: gated ? gate('getTaskRecord') : undefined,
+          expect: (data) => typeof (data as TaskRecord | null)?.state === 'string',
+        },
       ),
     );
   // The registered models by id and alias (a Map: a model id like "constructor" finds nothing).
@@ -272,8 +285,12 @@ export function createKlingClient<M extends ModelId = ModelId>(
   }
   const waitDeps: WaitDeps = {
     getTask,
-    scheduler: new PollScheduler(options.maxPollsPerSecond ?? POLL_SCHEDULE.maxPollsPerSecond),
+    scheduler: new PollScheduler(
+      options.maxPollsPerSecond ?? POLL_SCHEDULE.maxPollsPerSecond,
+      coordinator && (() => coordinator.acquire('getTaskRecord')),
+    ),
     hooks: settings.hooks,
+    watch: coordinator?.watch?.bind(coordinator),
   };
 
   const client: Implementation = {
@@ -299,6 +316,7 @@ export function createKlingClient<M extends ModelId = ModelId>(
         { body: body as never },
         {
           kind: 'create',
+          gate: gate('createTask'),
           signal: callOptions.signal,
           expect: (data) => typeof (data as { taskId?: unknown } | null)?.taskId === 'string',
         },
@@ -311,7 +329,7 @@ export function createKlingClient<M extends ModelId = ModelId>(
         ...(callBackUrl ? { callBackUrl } : {}),
       };
     },
-    getTask: (taskId, callOptions = {}) => getTask(taskId, callOptions.signal),
+    getTask: (taskId, callOptions = {}) => getTask(taskId, callOptions.signal, true),
     waitForTask: (task, waitOptions) => waitForTask(waitDeps, task, waitOptions),
     watchTask: (task, waitOptions) => watchTask(waitDeps, task, waitOptions),
     async generate(params, waitOptions = {}) {
@@ -344,7 +362,8 @@ export function createKlingClient<M extends ModelId = ModelId>(
       // fetch sends exactly that, so it stands in for the schema's object here.
       return send('post', '/api/file-stream-upload', { body: plan.body as never }, details);
     },
-    confirmCallback: (callback) => getTask('task' in callback ? callback.task.taskId : callback.data.taskId),
+    confirmCallback: (callback) =>
+      getTask('task' in callback ? callback.task.taskId : callback.data.taskId, undefined, true),
   };
   // The one way out of every method passes the redactor, whatever the error's source: an injected
   // fetch quoting the request, a proxy echoing the key in a message, a record's failMsg. watchTask

@@ -1,6 +1,7 @@
 /** Options of `createKlingClient`. */
 import type { ModelId } from '@kling-kit/contract';
 import type { ModelDefinition } from '@kling-kit/contract/models';
+import type { Coordinator } from './coordination';
 import type { Task } from './task';
 
 /** Observability hooks: called synchronously, must not throw. */
@@ -41,6 +42,13 @@ export interface ClientOptions<M extends ModelId = ModelId> {
   timeoutMs?: number;
   /** Most recordInfo polls per second for all waits of this client together (kie.ai allows 10 per key). @default 8 */
   maxPollsPerSecond?: number;
+  /**
+   * Shares kie.ai's limits and task completions with the other processes on this key (e.g.
+   * `createRedisCoordinator` from `@kling-kit/redis`): creates, polls and `getTask` ask its budget
+   * first, and a wait on a handle with a `callBackUrl` resolves from its completion feed.
+   * @default none: this client paces only itself
+   */
+  coordinator?: Coordinator;
   hooks?: ClientHooks;
   /**
    * In a browser, talking to api.kie.ai directly exposes the key to anyone who opens the page, so the

@@ -2,15 +2,18 @@
  * Waiting for a task: one deadline for the whole wait (it aborts the request in flight, and a
  * result that arrives after it is refused), the caller's signal honoured mid-request, polls paced by
  * the shared scheduler, and transient failures (429, 5xx, network) ridden out until the deadline.
+ * With a coordinator's completion feed, a wait on a task with a callback resolves from the feed and
+ * polls only as a slow fallback.
  */
-import { FINAL_TASK_STATES } from '@kling-kit/contract';
+import { FINAL_TASK_STATES, type TaskRecord } from '@kling-kit/contract';
+import type { Coordinator } from './coordination';
 import { KlingAbortError, KlingError, TaskFailedError, WaitTimeoutError } from './errors';
 import type { PollScheduler } from './internal/poll-scheduler';
 import { isTransient } from './internal/request';
 import { follow } from './internal/timing';
 import type { ClientHooks } from './options';
 import { defaultPollDelay, type PollDelay } from './poll-schedule';
-import type { Task, TaskHandle } from './task';
+import { decodeTask, type Task, type TaskHandle } from './task';
 
 /** Options of `waitForTask` and `watchTask` (`M`: the task's model id, when known). */
 export interface WaitOptions<M extends string = string> {
@@ -28,9 +31,12 @@ export interface WaitDeps {
   getTask(taskId: string, signal: AbortSignal): Promise<Task>;
   scheduler: PollScheduler;
   hooks: ClientHooks;
+  watch?: Coordinator['watch'] | undefined;
 }
 
 const DEFAULT_WAIT_MS = 15 * 60_000;
+/** Polls of a wait the completion feed serves are at least this far apart: only a lost callback needs them. */
+const FED_POLL_MS = 60_000;
 
 /** Yields the task each time its state changes, ending with its final state. */
 export async function* watchTask(
@@ -70,24 +76,55 @@ export async function* watchTask(
     }
     throw reason;
   };
+  // A task created with a callback URL finishes through the feed, when there is one: the record a
+  // callback handler published, in whatever process. `null` from the feed: poll normally again.
+  let news: TaskRecord | null | undefined;
+  let wake = () => {};
+  let fed = typeof task !== 'string' && !!task.callBackUrl && !!deps.watch;
+  const unwatch = fed
+    ? deps.watch?.(taskId, (record) => {
+        news ??= record;
+        wake();
+      })
+    : undefined;
+  const next = (state: Task['state'] | undefined, elapsedMs: number) =>
+    Date.now() + Math.max(pollDelay(state, elapsedMs), fed ? FED_POLL_MS : 0);
   try {
-    let at = Date.now();
+    let at = fed ? next(undefined, 0) : Date.now();
     for (;;) {
-      await deps.scheduler.slot(at, signal).catch(stop);
-      let current: Task;
-      try {
-        current = await deps.getTask(taskId, signal);
-      } catch (error) {
-        if (signal.aborted || !isTransient(error)) {
-          stop(error);
-        }
-        at = Date.now() + pollDelay(last?.state, Date.now() - (createdAt ?? started));
+      if (news === undefined) {
+        const nap = new AbortController();
+        wake = () => nap.abort();
+        const drop = follow(signal, nap);
+        await deps.scheduler
+          .slot(at, nap.signal)
+          .catch((error) => signal.aborted && stop(error))
+          .finally(drop);
+      }
+      if (news === null) {
+        news = undefined;
+        fed = false;
+        at = Date.now();
         continue;
+      }
+      let current: Task;
+      if (news) {
+        current = decodeTask(news);
+      } else {
+        try {
+          current = await deps.getTask(taskId, signal);
+        } catch (error) {
+          if (signal.aborted || !isTransient(error)) {
+            stop(error);
+          }
+          at = next(last?.state, Date.now() - (createdAt ?? started));
+          continue;
+        }
+        polls++;
       }
       if (signal.aborted) {
         stop(undefined); // a result after the deadline is not accepted
       }
-      polls++;
       createdAt ??= Math.min(current.createTime, Date.now());
       const elapsedMs = Date.now() - createdAt;
       deps.hooks.onPoll?.({ taskId, state: current.state, polls, elapsedMs });
@@ -102,11 +139,13 @@ export async function* watchTask(
       if ((FINAL_TASK_STATES as readonly string[]).includes(current.state)) {
         return;
       }
-      at = Date.now() + pollDelay(current.state, elapsedMs);
+      news = undefined; // the feed only sends final records; anything else is not news
+      at = next(current.state, elapsedMs);
     }
   } finally {
     clearTimeout(timer);
     release();
+    unwatch?.();
   }
 }
 

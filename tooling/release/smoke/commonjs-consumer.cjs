@@ -17,6 +17,8 @@ const ENTRIES = [
   '@kling-kit/client/webhooks',
   '@kling-kit/client/models',
   '@kling-kit/mock-server',
+  '@kling-kit/redis',
+  '@kling-kit/cli',
 ];
 
 async function main() {

@@ -4,6 +4,8 @@
  * `require()`, so TypeScript must resolve every entry to CommonJS types (`.d.cts`), or it fails with
  * TS1479 ("…is an ECMAScript module and cannot be imported with 'require'").
  */
+
+import { type CliEvent, EXIT_CODES, run as runKling } from '@kling-kit/cli';
 import { createKlingClient, isKlingError, KlingError, type Task } from '@kling-kit/client';
 import { kling26ImageToVideo } from '@kling-kit/client/models';
 import type { verifyCallback } from '@kling-kit/client/webhooks';
@@ -52,3 +54,12 @@ export function family(baseUrl: string) {
 
 /** What a verified callback resolves to, from the `./webhooks` entry's CommonJS types. */
 export type VerifiedCallback = Awaited<ReturnType<typeof verifyCallback>>;
+
+/** The CLI's exports from CommonJS: `run()` and the types of its NDJSON events. */
+export async function cli(line: string): Promise<boolean> {
+  const event = JSON.parse(line) as CliEvent;
+  // @ts-expect-error an event's name is one of the documented ones
+  const wrong: CliEvent['event'] = 'started';
+  void wrong;
+  return event.event === 'done' && (await runKling(['models', '--json'])) === EXIT_CODES.ok;
+}

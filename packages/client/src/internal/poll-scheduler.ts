@@ -1,7 +1,8 @@
 /**
  * One scheduler per client for every wait: each poll asks for a slot at the time its schedule wants,
  * and the scheduler hands slots out in time order, at least 1/`maxPerSecond` s apart, so a thousand
- * waits together stay within kie.ai's 10 queries per second per key.
+ * waits together stay within kie.ai's 10 queries per second per key. With a coordinator (`ask`), each
+ * slot also waits for the budget shared with the other processes on the key.
  */
 interface Ticket {
   at: number;
@@ -14,8 +15,13 @@ export class PollScheduler {
   private lastGrant = Number.NEGATIVE_INFINITY;
   /** Slots are spaced evenly rather than granted in bursts: no one-second window sees a double batch. */
   private readonly spacingMs: number;
+  private asking = false;
 
-  constructor(maxPerSecond: number) {
+  /** `ask`: the shared budget, asked once per slot, one question at a time. */
+  constructor(
+    maxPerSecond: number,
+    private readonly ask?: () => Promise<unknown>,
+  ) {
     this.spacingMs = 1_000 / maxPerSecond;
   }
 
@@ -51,11 +57,24 @@ export class PollScheduler {
     clearTimeout(this.timer);
     this.timer = undefined;
     const next = this.queue[0];
-    if (!next) {
+    if (!next || this.asking) {
       return;
     }
     const now = Date.now();
     const due = Math.max(next.at, this.lastGrant + this.spacingMs);
+    if (due <= now && this.ask) {
+      // The budget answers when this process's turn comes; the earliest ticket then still waiting
+      // gets the slot. A failing budget does not stop the waits: this process's pacing still holds.
+      this.asking = true;
+      const granted = () => {
+        this.asking = false;
+        this.lastGrant = Date.now();
+        this.queue.shift()?.grant();
+        this.pump();
+      };
+      this.ask().then(granted, granted);
+      return;
+    }
     if (due <= now) {
       this.queue.shift();
       this.lastGrant = now;

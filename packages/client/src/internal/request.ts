@@ -36,6 +36,8 @@ export interface Call {
   taskId?: string;
   signal?: AbortSignal | undefined;
   send: (signal: AbortSignal) => Promise<Response>;
+  /** Waits for the shared rate budget before each attempt (a coordinator's `acquire`). */
+  gate?: ((signal?: AbortSignal) => Promise<unknown>) | undefined;
   /** Checks the shape of a successful answer's `data`; a mismatch is a `KlingResponseError`. */
   expect?: (data: unknown) => boolean;
 }
@@ -131,6 +133,8 @@ const aborted = (call: Call, reason: unknown): KlingError =>
 /** Runs a call to completion: the envelope's `data`, or a typed error. */
 export async function request<T>(settings: RequestSettings, call: Call): Promise<T> {
   for (let attempt = 1; ; attempt++) {
+    // An abort while waiting for the budget is reported just below, as every abort is.
+    await call.gate?.(call.signal).catch(() => {});
     if (call.signal?.aborted) {
       throw aborted(call, call.signal.reason);
     }

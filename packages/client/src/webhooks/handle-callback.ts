@@ -79,6 +79,11 @@ export function callbackHandling(
     'false or an object with claim, complete and release',
   );
   const getTask = confirmerOf(options.confirm);
+  check(
+    'coordinator',
+    options.coordinator === undefined || isFunction(options.coordinator?.publish),
+    'an object with publish(record), such as a coordinator from @kling-kit/redis',
+  );
   const onError = options.onError ?? defaultOnError;
 
   const fail = (
@@ -115,6 +120,12 @@ export function callbackHandling(
       await onCallback({ callback, task, confirmed: getTask !== undefined });
     } catch (error) {
       return fail(500, 'handler-failed', error, 'The callback handler failed', taskId);
+    }
+    try {
+      await options.coordinator?.publish?.(task.raw);
+    } catch (error) {
+      // Handled all the same: the waits elsewhere find the result by polling.
+      fail(200, 'publish-failed', error, '', taskId);
     }
     return { status: 200, body: { received: true } };
   };

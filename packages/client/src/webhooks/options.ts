@@ -1,4 +1,5 @@
 /** What the callback handlers take, and what they hand to your function. */
+import type { Coordinator } from '../coordination';
 import type { Task } from '../task';
 import type { CallbackStore } from './store';
 import type { KlingCallback } from './verify';
@@ -36,6 +37,7 @@ export type CallbackErrorCode =
   | 'confirm-failed'
   | 'state-mismatch'
   | 'handler-failed'
+  | 'publish-failed'
   | 'internal-error';
 
 /** Why the handler answered a callback with an error (passed to `onError`). */
@@ -71,6 +73,14 @@ export interface CallbackHandlerOptions<Confirmed extends boolean = boolean> {
    * `false` turns de-duplication off. @default createMemoryCallbackStore()
    */
   store?: CallbackStore | false;
+  /**
+   * Publishes each callback your function handled to this coordinator's completion feed (e.g.
+   * `createRedisCoordinator` from `@kling-kit/redis`), after your function resolved: a wait for the
+   * task in any process resolves with the same record your function got as `task`. A failed publish
+   * is reported to `onError` (`publish-failed`) and still answered 200; those waits then find the
+   * result by polling.
+   */
+  coordinator?: Required<Pick<Coordinator, 'publish'>>;
   /** Largest accepted distance between the signature's timestamp and now, in seconds. @default 300 */
   toleranceSec?: number;
   /** Largest accepted body, in bytes (kie.ai's callbacks take a few kB). @default 1048576 */

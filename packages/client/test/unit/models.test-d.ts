@@ -28,7 +28,6 @@ declare const kling: KlingClient;
 declare const anyParams: CreateTaskParams;
 const image_url = 'https://file.example.com/a.png';
 const audio_url = 'https://file.example.com/voice.mp3';
-const video30 = { prompt: 'p', sound: false, duration: '5', aspect_ratio: '16:9', mode: 'pro' } as const;
 const i2v26 = {
   prompt: 'p',
   image_urls: [image_url],

@@ -5,14 +5,13 @@
  */
 import { formatIssues } from '@kling-kit/contract';
 import { describe, expect, it } from 'vitest';
-import { type CreateTaskParams, KlingError, KlingInputError } from '../../src/index';
+import { type CreateTaskParams, KlingInputError } from '../../src/index';
 import * as exported from '../../src/models';
 import {
   creditsOf,
   estimateCredits,
   findModel,
   kling26ImageToVideo,
-  kling30OmniReferenceToVideo,
   klingAiAvatarPro,
   klingV21Pro,
   type ModelDefinition,

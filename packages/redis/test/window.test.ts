@@ -1,0 +1,122 @@
+/**
+ * The sliding window itself, in Redis (the Lua script, atomic under concurrent callers) and in
+ * memory (the fallback), and the key names: a hash of the API key, never the key.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedisCoordinator, keyHash } from '../src/index';
+import { LocalWindow, RESERVE_SCRIPT, shareOf } from '../src/window';
+import { startRedis, type TestRedis } from './helpers/redis-server';
+
+let server: TestRedis;
+let redis: Redis;
+
+beforeAll(async () => {
+  server = await startRedis();
+  redis = new Redis(server.url);
+});
+
+afterAll(async () => {
+  await redis?.quit();
+  await server?.stop();
+});
+
+/** One reservation through the script: [delay ms, processes seen]. */
+const reserve = (key: string, member: string, limit: number, windowMs: number, gapMs = 0, marginMs = 0) =>
+  redis.eval(
+    RESERVE_SCRIPT,
+    2,
+    key,
+    `${key}:peers`,
+    limit,
+    windowMs,
+    gapMs,
+    marginMs,
+    member,
+    30_000,
+  ) as Promise<[number, number]>;
+
+describe('the Lua sliding window', () => {
+  it('hands out `limit` sends per window, then the times when the oldest leaves it, in the order asked', async () => {
+    const delays = await Promise.all(
+      Array.from({ length: 7 }, (_, index) => reserve('t:fifo', `p${index % 2}`, 3, 1_000, 0, 50)),
+    );
+    const [first, second, third, ...rest] = delays.map(([delay]) => delay);
+    expect([first, second, third]).toEqual([0, 0, 0]);
+    // The 4th to 6th wait for the window plus the margin, the 7th for a second window.
+    for (const delay of rest.slice(0, 3)) {
+      expect(delay).toBeGreaterThanOrEqual(1_040);
+      expect(delay).toBeLessThanOrEqual(1_050);
+    }
+    expect(rest[3]).toBeGreaterThanOrEqual(2_080);
+    expect(delays.at(-1)?.[1]).toBe(2); // two processes seen
+  });
+
+  it('spaces sends at least `gap` apart', async () => {
+    const delays = (
+      await Promise.all(Array.from({ length: 5 }, () => reserve('t:gap', 'p', 10, 1_000, 125)))
+    ).map(([delay]) => delay);
+    for (let index = 1; index < delays.length; index++) {
+      expect((delays[index] as number) - (delays[index - 1] as number)).toBeGreaterThanOrEqual(124);
+    }
+  });
+
+  it('expires its keys once the window is past', async () => {
+    await reserve('t:ttl', 'p', 2, 200);
+    expect(await redis.pttl('t:ttl')).toBeLessThanOrEqual(200);
+    expect(await redis.pttl('t:ttl')).toBeGreaterThan(0);
+  });
+});
+
+describe('LocalWindow and shareOf (the fallback)', () => {
+  it('applies the same rule in memory', () => {
+    const window = new LocalWindow();
+    const rule = { limit: 2, windowMs: 1_000, gapMs: 100, marginMs: 10 };
+    expect([0, 0, 0].map(() => window.reserve(rule, 5_000))).toEqual([0, 100, 1_010]);
+  });
+
+  it("cuts a limit to one process's share, never below one", () => {
+    const rule = { limit: 20, windowMs: 10_000, gapMs: 0, marginMs: 0 };
+    expect(shareOf(rule, 4)).toMatchObject({ limit: 5, gapMs: 0 });
+    expect(shareOf(rule, 50)).toMatchObject({ limit: 1 });
+    expect(shareOf({ ...rule, gapMs: 125 }, 3)).toMatchObject({ gapMs: 375 });
+  });
+});
+
+describe('key names', () => {
+  it('carry a hash of the API key, never the key', async () => {
+    const apiKey = 'sk-never-in-redis-7d1f';
+    const coordinator = createRedisCoordinator({ redis, apiKey, prefix: 'names', onWarning: () => {} });
+    await coordinator.acquire('createTask');
+    await coordinator.publish({ taskId: 'task-1', state: 'success' } as never);
+    const names = await redis.keys('names:*');
+    expect(names.sort()).toEqual(
+      [
+        `names:{${keyHash(apiKey)}}:done:task-1`,
+        `names:{${keyHash(apiKey)}}:limit:createTask`,
+        `names:{${keyHash(apiKey)}}:peers`,
+      ].sort(),
+    );
+    for (const name of names) {
+      expect(name).not.toContain(apiKey);
+    }
+    expect(keyHash(apiKey)).toMatch(/^[0-9a-f]{16}$/);
+    await coordinator.close();
+  });
+
+  it('refuses a coordinator without a key or with a wrong limit', () => {
+    const saved = process.env.KIE_API_KEY;
+    delete process.env.KIE_API_KEY;
+    try {
+      expect(() => createRedisCoordinator({ redis })).toThrow(/apiKey must be/);
+      expect(() => createRedisCoordinator({ redis, apiKey: 'k', maxPollsPerSecond: 0 })).toThrow(
+        /maxPollsPerSecond/,
+      );
+      expect(() => createRedisCoordinator({ redis: {} as never, apiKey: 'k' })).toThrow(/ioredis client/);
+    } finally {
+      if (saved !== undefined) {
+        process.env.KIE_API_KEY = saved;
+      }
+    }
+  });
+});
