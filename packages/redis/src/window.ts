@@ -20,8 +20,8 @@ export interface WindowRule {
 /**
  * KEYS[1]: the list of the last `limit` reserved times (ms, ascending); KEYS[2]: the sorted set of
  * the processes seen (member → last time). ARGV: limit, windowMs, gapMs, marginMs, member, peerTtlMs.
- * Returns { delay until the reserved time (ms), processes seen within peerTtlMs }. Redis's own clock
- * is the only one used, so the processes' clocks may differ.
+ * Returns { delay until the reserved time (ms), processes seen within peerTtlMs, Redis's now (ms) }.
+ * Redis's own clock is the only one used, so the processes' clocks may differ.
  */
 export const RESERVE_SCRIPT = `
 local time = redis.call('TIME')
@@ -45,7 +45,7 @@ redis.call('PEXPIRE', KEYS[1], slot - now + window + margin)
 redis.call('ZADD', KEYS[2], now, ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - peerTtl)
 redis.call('PEXPIRE', KEYS[2], peerTtl)
-return { slot - now, redis.call('ZCARD', KEYS[2]) }
+return { slot - now, redis.call('ZCARD', KEYS[2]), now }
 `;
 
 /** The same window in memory, for one process. */
