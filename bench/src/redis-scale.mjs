@@ -9,8 +9,8 @@
  *   lag and polls per task, against the same waits without callbacks;
  * - 4 processes × 50 creates: how long all 200 take against what the create limit allows (the 200th
  *   can go no earlier than 9 windows after the first), 429s and duplicates.
- * Task timings are fixed and short (10–15 s) so that each figure takes about a minute; the limits
- * are the real ones. Runs alone with `node bench/src/redis-scale.mjs` (after `pnpm build`).
+ * The 4 × 100 waits run with the mock's realistic timing (tasks of about 2 minutes, up to 6); the
+ * callback figures use fixed 15 s tasks so they take about a minute. The limits are the real ones. Runs alone with `node bench/src/redis-scale.mjs` (after `pnpm build`).
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -184,7 +184,7 @@ async function runWorkers(workers, handlesPerWorker, lines) {
 /** 4 workers × 100 waits on one key, with or without the coordinator. */
 async function pollFigure(redis, coordinated) {
   const { mock, lines } = await mockServer({
-    timing: { waitingMs: 1_000, queuingMs: 2_000, generatingMs: 7_000 },
+    timing: 'realistic',
     seed: `redis-polls-${coordinated}`,
   });
   try {
@@ -354,10 +354,10 @@ export function redisSection({ coordinated, alone, fed, polled, creates }) {
       '## 9. Scaling out: many processes on one key (Redis)',
       '',
       `${WORKERS} worker processes share one API key against kling-mock with kie.ai's limits (${RATE_LIMITS.createTask.limit} creates per ${RATE_LIMITS.createTask.windowMs / 1000} s, ` +
-        `${queryLimit} queries per second, from the spec); \`@kling-kit/redis\` on a local redis-server. Tasks have fixed, short timings ` +
-        '(10 s for the waits, 15 s with callbacks) so each figure takes about a minute.',
+        `${queryLimit} queries per second, from the spec); \`@kling-kit/redis\` on a local redis-server. The waits run with the mock's realistic timing ` +
+        '(tasks of about 2 minutes, up to about 6); the callback figures use fixed 15 s tasks.',
       '',
-      '| 4 × 100 waits, 10 s tasks | finished | most queries accepted in any 1 s | queries | 429s | lag p50 | lag p95 | lag max |',
+      '| 4 × 100 waits, realistic timing | finished | most queries accepted in any 1 s | queries | 429s | lag p50 | lag p95 | lag max |',
       '|---|--:|--:|--:|--:|--:|--:|--:|',
       waitRow('Redis coordinator', coordinated),
       waitRow('each process alone', alone),
