@@ -32,7 +32,8 @@ beforeAll(async () => {
   coordinator = createRedisCoordinator({
     redis: server.url,
     apiKey: API_KEY,
-    commandTimeoutMs: 300,
+    // Long enough for a loaded CI runner (a slow answer would count as an outage), short for a dead Redis.
+    commandTimeoutMs: 1_000,
     onWarning: (message) => warnings.push(message),
   });
 });
