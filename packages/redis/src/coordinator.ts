@@ -50,7 +50,9 @@ export interface RedisCoordinator {
 }
 
 /** Sends that arrive late by up to this much still fit the server's window (network jitter). */
-const MARGIN_MS = { createTask: 250, getTaskRecord: 100 };
+// Creates: a request can reach kie.ai up to a second later than its reservation (a loaded host, the
+// network), and the account window counts arrivals, so the margin covers that.
+const MARGIN_MS = { createTask: 1_000, getTaskRecord: 100 };
 /** A process that asked for no budget for this long no longer counts as a peer. */
 const PEER_TTL_MS = 30_000;
 /** While Redis is lost, at most one probe per this much. */
