@@ -10,7 +10,8 @@
  * - 4 processes × 50 creates: how long all 200 take against what the create limit allows (the 200th
  *   can go no earlier than 9 windows after the first), 429s and duplicates.
  * The 4 × 100 waits run with the mock's realistic timing (tasks of about 2 minutes, up to 6); the
- * callback figures use fixed 15 s tasks so they take about a minute. The limits are the real ones. Runs alone with `node bench/src/redis-scale.mjs` (after `pnpm build`).
+ * callback figures use fixed 15 s tasks so they take about a minute. The limits are the real ones. Runs alone with `node bench/src/redis-scale.mjs` (after `pnpm build`);
+ * `node bench/src/redis-scale.mjs creates` runs only the creates figure.
  */
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -385,7 +386,26 @@ export function redisSection({ coordinated, alone, fed, polled, creates }) {
   };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+/** `node redis-scale.mjs creates`: only the creates figure (about 2 minutes), for a quick check. */
+async function createsOnly() {
+  const redis = await startRedis();
+  try {
+    const creates = await createFigure(redis);
+    const ratio = creates.spanMs / creates.allowedMs;
+    console.info(
+      `4 processes × 50 creates: ${creates.created}/${creates.jobs} created, ${creates.distinct} distinct, ` +
+        `${creates.requests} requests, ${creates.rateLimited} × 429, ${s(creates.spanMs)} for ${s(creates.allowedMs)} allowed: ` +
+        `${fmt(ratio, 3)}× (goal ≤ ${REDIS_CREATES_MAX_RATIO})`,
+    );
+  } finally {
+    await stopServer(redis.child);
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'creates') {
+  await createsOnly();
+  process.exit(0);
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = Date.now();
   const figures = await redisScale({
     say: (text) =>

@@ -8,6 +8,10 @@ import type { TaskRecord } from '@kling-kit/contract';
 /** The operations kie.ai rate-limits (the spec's operationIds): creates per account, queries per key. */
 export type RateLimitedOperation = 'createTask' | 'getTaskRecord';
 
+/** What `acquire` resolves to: nothing, or the function to call once the request was answered or failed. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a coordinator whose acquire returns Promise<void> stays valid.
+export type AcquireResult = void | (() => void);
+
 /**
  * A rate budget and a completion feed shared by every process on one key. Pass the same object to
  * `createKlingClient({ coordinator })` and to the callback handler (`coordinator` option).
@@ -16,9 +20,11 @@ export interface Coordinator {
   /**
    * Resolves when one request of `operation` may be sent now, and counts it: asked before each
    * createTask attempt, each poll of a wait (after the client's own pacing) and each `getTask`.
-   * Rejects only with the signal's reason; it must not hang when its backing store is gone.
+   * Rejects only with the signal's reason; it must not hang when its backing store is gone. It may
+   * resolve to a function, which the client calls once that request was answered (or failed): the
+   * time the request surely reached kie.ai by, so the coordinator can space the next window from it.
    */
-  acquire(operation: RateLimitedOperation, signal?: AbortSignal): Promise<void>;
+  acquire(operation: RateLimitedOperation, signal?: AbortSignal): Promise<AcquireResult>;
   /**
    * The completion feed: calls `listener` with a task's final record when its callback was handled
    * in any process (also when that happened shortly before the call), or with `null` when the feed

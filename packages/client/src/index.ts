@@ -30,7 +30,7 @@ export {
   type ModelParams,
   type RegisteredModelId,
 } from './client';
-export type { Coordinator, RateLimitedOperation } from './coordination';
+export type { AcquireResult, Coordinator, RateLimitedOperation } from './coordination';
 export {
   AuthenticationError,
   apiError,

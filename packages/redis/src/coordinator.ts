@@ -6,9 +6,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { POLL_SCHEDULE, RATE_LIMITS, type TaskRecord } from '@kling-kit/contract';
 import { type Cluster, Redis } from 'ioredis';
+import { LocalLag, RECENT_LAG_SCRIPT, SETTLE_SCRIPT } from './arrival-lag';
 import { CompletionFeed } from './feed';
 import { keyNames } from './keys';
-import { LocalWindow, RESERVE_SCRIPT, shareOf, type WindowRule } from './window';
+import { LocalWindow, RESERVE_SCRIPT, type Reservation, shareOf, type WindowRule } from './window';
 
 /** The operations kie.ai rate-limits (the same names as `RateLimitedOperation` in `@kling-kit/client`). */
 export type RateLimitedOperation = keyof typeof RATE_LIMITS;
@@ -35,8 +36,12 @@ export interface RedisCoordinatorOptions {
 
 /** A coordinator for `@kling-kit/client` (its `Coordinator` interface), backed by Redis. */
 export interface RedisCoordinator {
-  /** Resolves when a request may be sent: a reservation in the shared window, or this process's share of it. */
-  acquire(operation: RateLimitedOperation, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves when a request may be sent: a reservation in the shared window, or this process's share
+   * of it. For a create it resolves to the function the client calls once the request was answered:
+   * its lag, which spaces the next window's creates (see "What it guarantees" in the README).
+   */
+  acquire(operation: RateLimitedOperation, signal?: AbortSignal): Promise<(() => void) | undefined>;
   /** Calls `listener` with the task's final record once a callback for it was published (`null`: the feed is down). */
   watch(taskId: string, listener: (record: TaskRecord | null) => void): () => void;
   /** Stores and broadcasts a task's final record (the callback handler's `coordinator` option calls it). */
@@ -49,10 +54,15 @@ export interface RedisCoordinator {
   close(): Promise<void>;
 }
 
-/** Sends that arrive late by up to this much still fit the server's window (network jitter). */
-// Creates: a request can reach kie.ai up to a second later than its reservation (a loaded host, the
-// network), and the account window counts arrivals, so the margin covers that.
-const MARGIN_MS = { createTask: 1_000, getTaskRecord: 100 };
+/**
+ * Sends that arrive late by up to this much still fit the server's window. On creates it is a floor:
+ * the margin there is the largest lag the answered creates reported lately (`arrival-lag.ts`).
+ */
+const MARGIN_MS = { createTask: 250, getTaskRecord: 100 };
+/** The operations whose requests report their lag (queries are spaced under their limit instead). */
+const MEASURED: ReadonlySet<RateLimitedOperation> = new Set(['createTask']);
+/** A create checks the lag again at most this many times before it is sent. */
+const LAG_CHECKS = 3;
 /** A process that asked for no budget for this long no longer counts as a peer. */
 const PEER_TTL_MS = 30_000;
 /** While Redis is lost, at most one probe per this much. */
@@ -129,8 +139,14 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
     },
   };
   const local = { createTask: new LocalWindow(), getTaskRecord: new LocalWindow() };
+  const localLag = { createTask: new LocalLag(), getTaskRecord: new LocalLag() };
   const member = randomUUID();
-  const scriptSha = createHash('sha1').update(RESERVE_SCRIPT).digest('hex');
+  const sha = (script: string) => createHash('sha1').update(script).digest('hex');
+  const scripts = {
+    reserve: { source: RESERVE_SCRIPT, sha: sha(RESERVE_SCRIPT) },
+    settle: { source: SETTLE_SCRIPT, sha: sha(SETTLE_SCRIPT) },
+    recentLag: { source: RECENT_LAG_SCRIPT, sha: sha(RECENT_LAG_SCRIPT) },
+  };
 
   let mode: 'shared' | 'local' = 'shared';
   let peers = 1;
@@ -170,30 +186,76 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
   };
   const feed = new CompletionFeed({ command, subscriber, keys, ttlMs: completionTtlMs, within, failed });
 
-  /** One reservation in Redis: EVALSHA, or EVAL when Redis has not cached the script yet. */
-  const reserve = async (operation: RateLimitedOperation): Promise<number> => {
-    const rule = rules[operation];
-    const args = [
-      keys.limit(operation),
-      keys.peers,
-      rule.limit,
-      rule.windowMs,
-      rule.gapMs,
-      rule.marginMs,
-      member,
-      PEER_TTL_MS,
-    ];
-    const answer = (await within(
-      command.evalsha(scriptSha, 2, ...args).catch((error: Error) => {
+  /** Runs a script: EVALSHA, or EVAL when Redis has not cached it yet. */
+  const run = (script: keyof typeof scripts, keys: string[], args: (string | number)[]): Promise<unknown> => {
+    const { source, sha: digest } = scripts[script];
+    return within(
+      command.evalsha(digest, keys.length, ...keys, ...args).catch((error: Error) => {
         if (!/NOSCRIPT/.test(error.message)) {
           throw error;
         }
-        return command.eval(RESERVE_SCRIPT, 2, ...args);
+        return command.eval(source, keys.length, ...keys, ...args);
       }),
-    )) as [number, number];
-    peers = Math.max(1, Number(answer[1]));
-    return Math.max(0, Number(answer[0]));
+    );
   };
+
+  /** One reservation in Redis; `slot` is the reserved time on Redis's clock. */
+  const reserve = async (operation: RateLimitedOperation): Promise<Reservation & { slot: number }> => {
+    const rule = rules[operation];
+    const answer = (await run(
+      'reserve',
+      [keys.limit(operation), keys.peers, keys.lag(operation)],
+      [rule.limit, rule.windowMs, rule.gapMs, rule.marginMs, member, PEER_TTL_MS],
+    )) as [number, number, number, number];
+    peers = Math.max(1, Number(answer[1]));
+    const [delay, now, edge] = [Math.max(0, Number(answer[0])), Number(answer[2]), Number(answer[3])];
+    return { delay, edge: edge < 0 ? undefined : edge - now, slot: now + delay };
+  };
+
+  /** The largest lag reported lately: Redis's record, or this process's own when Redis is lost. */
+  const recentLag = async (operation: RateLimitedOperation): Promise<number> => {
+    const { windowMs } = rules[operation];
+    if (mode === 'shared') {
+      try {
+        return Number(await run('recentLag', [keys.lag(operation)], [windowMs]));
+      } catch (error) {
+        failed(error);
+      }
+    }
+    return localLag[operation].recent(windowMs);
+  };
+
+  /**
+   * Before a create that waited for an earlier one to leave the window is sent: if the creates
+   * answered since reported a larger lag than the margin it was reserved with, it waits the difference.
+   */
+  const waitForLag = async (
+    operation: RateLimitedOperation,
+    reservation: Reservation,
+    signal?: AbortSignal,
+  ) => {
+    const { edge } = reservation;
+    let waited = reservation.delay;
+    for (let check = 0; edge !== undefined && check < LAG_CHECKS; check++) {
+      const margin = Math.max(rules[operation].marginMs, await recentLag(operation));
+      const extra = edge + margin - waited;
+      if (extra <= 0) {
+        return;
+      }
+      await sleep(extra, signal);
+      waited += extra;
+    }
+  };
+
+  /** The function a measured request calls once answered: its lag, here and in Redis. */
+  const reportLag =
+    (operation: RateLimitedOperation, localSlot: number, redisSlot: number | undefined) => () => {
+      const { windowMs } = rules[operation];
+      localLag[operation].record(Math.max(0, Date.now() - localSlot), windowMs);
+      if (redisSlot !== undefined && mode === 'shared' && !closed) {
+        run('settle', [keys.lag(operation)], [redisSlot, windowMs]).catch(() => {});
+      }
+    };
 
   const probe = () => {
     lastProbe = Date.now();
@@ -206,19 +268,29 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
       if (signal?.aborted) {
         throw signal.reason;
       }
-      let delay: number | undefined;
+      let reservation: (Reservation & { slot?: number }) | undefined;
       if (mode === 'shared') {
-        delay = await reserve(operation).catch((error: unknown) => {
+        reservation = await reserve(operation).catch((error: unknown) => {
           failed(error);
           return undefined;
         });
       } else if (Date.now() - lastProbe >= PROBE_EVERY_MS) {
         probe();
       }
-      delay ??= local[operation].reserve(shareOf(rules[operation], peers));
-      if (delay > 0) {
-        await sleep(delay, signal);
+      if (!reservation) {
+        const rule = shareOf(rules[operation], peers);
+        const lag = localLag[operation].recent(rule.windowMs);
+        reservation = local[operation].reserve({ ...rule, marginMs: Math.max(rule.marginMs, lag) });
       }
+      const localSlot = Date.now() + reservation.delay;
+      if (reservation.delay > 0) {
+        await sleep(reservation.delay, signal);
+      }
+      if (!MEASURED.has(operation)) {
+        return undefined;
+      }
+      await waitForLag(operation, reservation, signal);
+      return reportLag(operation, localSlot, reservation.slot);
     },
     watch: (taskId, listener) => feed.watch(taskId, listener),
     publish: (record) => feed.publish(record),

@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 export interface KeyNames {
   /** The reserved send times of a limit. */
   limit(operation: string): string;
+  /** The recent arrival lags of a limit. */
+  lag(operation: string): string;
   /** The processes that asked for budget lately. */
   readonly peers: string;
   /** The short-lived record of a completed task. */
@@ -24,6 +26,7 @@ export function keyNames(prefix: string, apiKey: string): KeyNames {
   const base = `${prefix}:{${keyHash(apiKey)}}`;
   return {
     limit: (operation) => `${base}:limit:${operation}`,
+    lag: (operation) => `${base}:lag:${operation}`,
     peers: `${base}:peers`,
     done: (taskId) => `${base}:done:${taskId}`,
     channel: `${base}:done`,

@@ -6,6 +6,7 @@
  * The same rule runs atomically in Redis (a Lua script over one list per limit) and, while Redis
  * is unreachable, in this process's memory on its share of the limit.
  */
+import { LAG_LUA } from './arrival-lag';
 
 /** One limit: the spec's figures plus the client-side spacing and margin. */
 export interface WindowRule {
@@ -19,24 +20,29 @@ export interface WindowRule {
 
 /**
  * KEYS[1]: the list of the last `limit` reserved times (ms, ascending); KEYS[2]: the sorted set of
- * the processes seen (member → last time). ARGV: limit, windowMs, gapMs, marginMs, member, peerTtlMs.
- * Returns { delay until the reserved time (ms), processes seen within peerTtlMs, Redis's now (ms) }.
+ * the processes seen (member → last time); KEYS[3]: the limit's recent arrival lags (see
+ * `arrival-lag.ts`). ARGV: limit, windowMs, gapMs, marginMs, member, peerTtlMs. The margin is the
+ * larger of `marginMs` and the largest recent lag. Returns { delay until the reserved time (ms),
+ * processes seen within peerTtlMs, Redis's now (ms), the time the `limit`-th last reservation
+ * leaves the window without a margin (ms; -1 while fewer than `limit` were reserved) }.
  * Redis's own clock is the only one used, so the processes' clocks may differ.
  */
-export const RESERVE_SCRIPT = `
+export const RESERVE_SCRIPT = `${LAG_LUA}
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local gap = tonumber(ARGV[3])
-local margin = tonumber(ARGV[4])
+local margin = math.max(tonumber(ARGV[4]), recentLag(KEYS[3], now, window))
 local peerTtl = tonumber(ARGV[6])
 local slot = now
+local edge = -1
 local count = redis.call('LLEN', KEYS[1])
 if count > 0 then
   slot = math.max(slot, tonumber(redis.call('LINDEX', KEYS[1], -1)) + gap)
   if count >= limit then
-    slot = math.max(slot, tonumber(redis.call('LINDEX', KEYS[1], -limit)) + window + margin)
+    edge = tonumber(redis.call('LINDEX', KEYS[1], -limit)) + window
+    slot = math.max(slot, edge + margin)
   end
 end
 redis.call('RPUSH', KEYS[1], string.format('%.0f', slot))
@@ -45,15 +51,23 @@ redis.call('PEXPIRE', KEYS[1], slot - now + window + margin)
 redis.call('ZADD', KEYS[2], now, ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - peerTtl)
 redis.call('PEXPIRE', KEYS[2], peerTtl)
-return { slot - now, redis.call('ZCARD', KEYS[2]), now }
+return { slot - now, redis.call('ZCARD', KEYS[2]), now, edge }
 `;
+
+/** A reserved send time, in ms from the moment it was reserved. */
+export interface Reservation {
+  /** Until the reserved time. */
+  delay: number;
+  /** Until the `limit`-th last reservation leaves the window (no margin); `undefined` if there was none. */
+  edge: number | undefined;
+}
 
 /** The same window in memory, for one process. */
 export class LocalWindow {
   private slots: number[] = [];
 
-  /** Reserves the earliest send time under `rule`; returns the delay until it (ms). */
-  reserve(rule: WindowRule, now: number = Date.now()): number {
+  /** Reserves the earliest send time under `rule` (times in this process's clock). */
+  reserve(rule: WindowRule, now: number = Date.now()): Reservation {
     const { limit, windowMs, gapMs, marginMs } = rule;
     let slot = now;
     const last = this.slots.at(-1);
@@ -61,12 +75,13 @@ export class LocalWindow {
       slot = Math.max(slot, last + gapMs);
     }
     const oldest = this.slots.length >= limit ? this.slots.at(-limit) : undefined;
-    if (oldest !== undefined) {
-      slot = Math.max(slot, oldest + windowMs + marginMs);
+    const edge = oldest === undefined ? undefined : oldest + windowMs;
+    if (edge !== undefined) {
+      slot = Math.max(slot, edge + marginMs);
     }
     this.slots.push(slot);
     this.slots = this.slots.slice(-limit);
-    return slot - now;
+    return { delay: slot - now, edge: edge === undefined ? undefined : edge - now };
   }
 
   /** Forgets every reservation (the shared window took over again). */

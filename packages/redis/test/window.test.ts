@@ -2,43 +2,18 @@
  * The sliding window itself, in Redis (the Lua script, atomic under concurrent callers) and in
  * memory (the fallback), and the key names: a hash of the API key, never the key.
  */
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createRedisCoordinator, keyHash } from '../src/index';
-import { LocalWindow, RESERVE_SCRIPT, shareOf } from '../src/window';
-import { startRedis, type TestRedis } from './helpers/redis-server';
+import { LocalWindow, shareOf } from '../src/window';
+import { type ReserveAnswer, reserveOnce, useRedis } from './helpers/scripts';
 
-let server: TestRedis;
-let redis: Redis;
+const test = useRedis();
 
-beforeAll(async () => {
-  server = await startRedis();
-  redis = new Redis(server.url);
-});
-
-afterAll(async () => {
-  await redis?.quit();
-  await server?.stop();
-});
-
-/** One reservation through the script: [delay ms, processes seen]. */
 const reserve = (key: string, member: string, limit: number, windowMs: number, gapMs = 0, marginMs = 0) =>
-  redis.eval(
-    RESERVE_SCRIPT,
-    2,
-    key,
-    `${key}:peers`,
-    limit,
-    windowMs,
-    gapMs,
-    marginMs,
-    member,
-    30_000,
-  ) as Promise<[number, number, number]>;
+  reserveOnce(test.redis, key, { limit, windowMs, gapMs, marginMs, member });
 
 /** The reserved times themselves (Redis's now + delay): calls a loaded runner spreads still compare. */
-const slotsOf = (answers: readonly [number, number, number][]) =>
-  answers.map(([delay, , now]) => now + delay);
+const slotsOf = (answers: readonly ReserveAnswer[]) => answers.map(([delay, , now]) => now + delay);
 
 describe('the Lua sliding window', () => {
   it('hands out `limit` sends per window, then the times when the oldest leaves it, in the order asked', async () => {
@@ -72,8 +47,8 @@ describe('the Lua sliding window', () => {
 
   it('expires its keys once the window is past', async () => {
     await reserve('t:ttl', 'p', 2, 200);
-    expect(await redis.pttl('t:ttl')).toBeLessThanOrEqual(200);
-    expect(await redis.pttl('t:ttl')).toBeGreaterThan(0);
+    expect(await test.redis.pttl('t:ttl')).toBeLessThanOrEqual(200);
+    expect(await test.redis.pttl('t:ttl')).toBeGreaterThan(0);
   });
 });
 
@@ -81,7 +56,11 @@ describe('LocalWindow and shareOf (the fallback)', () => {
   it('applies the same rule in memory', () => {
     const window = new LocalWindow();
     const rule = { limit: 2, windowMs: 1_000, gapMs: 100, marginMs: 10 };
-    expect([0, 0, 0].map(() => window.reserve(rule, 5_000))).toEqual([0, 100, 1_010]);
+    expect([0, 0, 0].map(() => window.reserve(rule, 5_000))).toEqual([
+      { delay: 0, edge: undefined },
+      { delay: 100, edge: undefined },
+      { delay: 1_010, edge: 1_000 },
+    ]);
   });
 
   it("cuts a limit to one process's share, never below one", () => {
@@ -95,13 +74,23 @@ describe('LocalWindow and shareOf (the fallback)', () => {
 describe('key names', () => {
   it('carry a hash of the API key, never the key', async () => {
     const apiKey = 'sk-never-in-redis-7d1f';
-    const coordinator = createRedisCoordinator({ redis, apiKey, prefix: 'names', onWarning: () => {} });
-    await coordinator.acquire('createTask');
+    const coordinator = createRedisCoordinator({
+      redis: test.redis,
+      apiKey,
+      prefix: 'names',
+      onWarning: () => {},
+    });
+    const answered = await coordinator.acquire('createTask');
+    answered?.();
     await coordinator.publish({ taskId: 'task-1', state: 'success' } as never);
-    const names = await redis.keys('names:*');
+    await vi.waitFor(async () =>
+      expect(await test.redis.exists(`names:{${keyHash(apiKey)}}:lag:createTask`)).toBe(1),
+    );
+    const names = await test.redis.keys('names:*');
     expect(names.sort()).toEqual(
       [
         `names:{${keyHash(apiKey)}}:done:task-1`,
+        `names:{${keyHash(apiKey)}}:lag:createTask`,
         `names:{${keyHash(apiKey)}}:limit:createTask`,
         `names:{${keyHash(apiKey)}}:peers`,
       ].sort(),
@@ -117,8 +106,8 @@ describe('key names', () => {
     const saved = process.env.KIE_API_KEY;
     delete process.env.KIE_API_KEY;
     try {
-      expect(() => createRedisCoordinator({ redis })).toThrow(/apiKey must be/);
-      expect(() => createRedisCoordinator({ redis, apiKey: 'k', maxPollsPerSecond: 0 })).toThrow(
+      expect(() => createRedisCoordinator({ redis: test.redis })).toThrow(/apiKey must be/);
+      expect(() => createRedisCoordinator({ redis: test.redis, apiKey: 'k', maxPollsPerSecond: 0 })).toThrow(
         /maxPollsPerSecond/,
       );
       expect(() => createRedisCoordinator({ redis: {} as never, apiKey: 'k' })).toThrow(/ioredis client/);

@@ -134,7 +134,7 @@ const aborted = (call: Call, reason: unknown): KlingError =>
 export async function request<T>(settings: RequestSettings, call: Call): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     // An abort while waiting for the budget is reported just below, as every abort is.
-    await call.gate?.(call.signal).catch(() => {});
+    const answered = await call.gate?.(call.signal).catch(() => {});
     if (call.signal?.aborted) {
       throw aborted(call, call.signal.reason);
     }
@@ -171,6 +171,10 @@ export async function request<T>(settings: RequestSettings, call: Call): Promise
     } finally {
       clearTimeout(timer);
       release();
+      // The coordinator learns when the request had surely arrived (see Coordinator.acquire).
+      if (typeof answered === 'function') {
+        answered();
+      }
     }
     if ('data' in outcome) {
       return outcome.data as T;

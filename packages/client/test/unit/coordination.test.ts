@@ -83,6 +83,33 @@ describe('the rate budget', () => {
     expect(fake.calls).toHaveLength(1);
   });
 
+  it('calls what acquire resolved to once each attempt was answered, a failed one included', async () => {
+    const events: string[] = [];
+    let attempt = 0;
+    const coordinator: Coordinator = {
+      acquire: async (operation) => {
+        const mine = ++attempt;
+        events.push(`acquire ${operation} ${mine}`);
+        return () => events.push(`answered ${mine}`);
+      },
+    };
+    const fake = fakeFetch((_request, index) => {
+      events.push(`sent ${index + 1}`);
+      return index === 0
+        ? failure(429, { status: 429, headers: { 'Retry-After': '0' } })
+        : ok({ taskId: TASK_ID });
+    });
+    await client(fake, { coordinator }).createTask({ input });
+    expect(events).toEqual([
+      'acquire createTask 1',
+      'sent 1',
+      'answered 1',
+      'acquire createTask 2',
+      'sent 2',
+      'answered 2',
+    ]);
+  });
+
   it("asks once per poll of a wait, one question at a time, in the scheduler's order", async () => {
     const { coordinator, asked } = recorder();
     const fake = scripted(ok(recordIn('queuing')), ok(recordIn('generating')), ok(recordIn('success')));
