@@ -4,6 +4,7 @@
  * `<!-- family-table -->` markers of each README in FAMILY_TABLE_READMES; `--check` fails when one
  * differs.
  */
+import { modelEntries } from './model-entries.mjs';
 
 /** READMEs (from the repository root) that show the family table. */
 export const FAMILY_TABLE_READMES = ['README.md', 'packages/contract/README.md'];
@@ -44,34 +45,18 @@ const price = (model, defaults, values) =>
       !when || Object.entries(when).every(([name, value]) => (values[name] ?? defaults[name]) === value),
   ).credits;
 
-function defaultsOf(document, inputSchema) {
-  const input = schemasOf(document)[inputSchema];
-  const forms = input.oneOf ? input.oneOf.map((form) => resolve(document, form)) : [input];
-  const defaults = {};
-  for (const form of forms) {
-    for (const [name, property] of Object.entries(form.properties ?? {})) {
-      const value = property.default ?? resolve(document, property).default;
-      if (value !== undefined && !(name in defaults)) {
-        defaults[name] = value;
-      }
-    }
-  }
-  return defaults;
-}
-
 /** "5 s 55, 5 s + sound 110, …": the price of every combination of the options a price depends on. */
-function pricesCell(document, requestName) {
-  const request = schemasOf(document)[requestName];
-  const model = request['x-model'];
-  const inputSchema = request.properties.input.$ref.split('/').pop();
-  const defaults = defaultsOf(document, inputSchema);
+function pricesCell(document, model) {
   const dimensions = [...new Set(model.credits.rules.flatMap((rule) => Object.keys(rule.when ?? {})))];
   const perVideoDuration =
     model.credits.per === 'video' && model.seconds.field && dimensions.includes(model.seconds.field);
   let combinations = [{}];
   for (const dimension of dimensions) {
     combinations = combinations.flatMap((combination) =>
-      valuesOf(document, inputSchema, dimension).map((value) => ({ ...combination, [dimension]: value })),
+      valuesOf(document, model.inputSchema, dimension).map((value) => ({
+        ...combination,
+        [dimension]: value,
+      })),
     );
   }
   const label = (combination) =>
@@ -84,34 +69,26 @@ function pricesCell(document, requestName) {
   const unit = model.credits.per === 'second' ? '/s' : '';
   const cells = combinations.map((combination) => {
     const text = label(combination);
-    return `${text ? `${text} ` : ''}${price(model, defaults, combination)}${unit}`;
+    return `${text ? `${text} ` : ''}${price(model, model.defaults, combination)}${unit}`;
   });
   const unique = [...new Set(cells)];
   return `${unique.join(', ')}${model.credits.per === 'second' ? '' : perVideoDuration ? '' : ' per video'}`;
 }
 
-function durationsCell(document, requestName) {
-  const request = schemasOf(document)[requestName];
-  const model = request['x-model'];
+function durationsCell(model) {
   if (!model.seconds.field) {
     return `follows the input (${model.seconds.assumed} s assumed)`;
   }
-  const inputSchema = request.properties.input.$ref.split('/').pop();
-  const values = valuesOf(document, inputSchema, model.seconds.field).map(Number);
+  const values = model.durations.map(Number);
   const consecutive = values.every((value, index) => index === 0 || value === values[index - 1] + 1);
   const range =
     consecutive && values.length > 2 ? `${values[0]}–${values.at(-1)} s` : `${values.join(' or ')} s`;
-  const type = valuesOf(document, inputSchema, model.seconds.field).every(
-    (value) => typeof value === 'number',
-  )
-    ? ' (integer)'
-    : '';
+  const type = model.durations.every((value) => typeof value === 'number') ? ' (integer)' : '';
   return `${range}${type}${model.seconds.assumed ? `; ${model.seconds.assumed} s assumed without one` : ''}`;
 }
 
 /** The Markdown table, one row per model in the spec's order. */
 export function renderFamilyTable(document) {
-  const order = schemasOf(document).CreateTaskRequest.oneOf.map((ref) => ref.$ref.split('/').pop());
   const header = [
     'model',
     'generation',
@@ -120,17 +97,16 @@ export function renderFamilyTable(document) {
     'credits (third-party figures)',
     'confidence (schema / price)',
   ];
-  const rows = order.map((name) => {
-    const model = schemasOf(document)[name]['x-model'];
-    const aliases = model.aliases?.length
+  const rows = modelEntries(document).map(({ value: model }) => {
+    const aliases = model.aliases.length
       ? ` (alias ${model.aliases.map((alias) => `\`${alias}\``).join(', ')})`
       : '';
     return [
       `\`${model.id}\`${aliases}`,
       model.generation,
       model.kind,
-      durationsCell(document, name),
-      pricesCell(document, name),
+      durationsCell(model),
+      pricesCell(document, model),
       `${model.confidence} / ${model.credits.confidence}`,
     ];
   });
