@@ -113,7 +113,7 @@ describe('kling batch', () => {
     const first = start(['batch', 'jobs.jsonl'], { cwd: space.dir, env: env() });
     const journal = join(space.dir, 'jobs.jsonl.journal');
     await until(() => existsSync(journal) && readFileSync(journal, 'utf8').includes('"event":"creating"'));
-    await new Promise((resolve) => setTimeout(resolve, 800)); // the request is at the mock, held by the fault
+    await until(() => mock.server.admin.faults().length === 0); // the request is at the mock, held by the fault
     first.child.kill('SIGKILL');
     await first.done;
     mock.server.admin.clearFaults();

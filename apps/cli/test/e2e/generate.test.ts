@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseTiming } from '@kling-kit/mock-server';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { KEY, kling, type Mock, PNG, start, startMock, workspace } from './harness';
 
 let mock: Mock;
@@ -250,12 +250,17 @@ describe('Ctrl-C and kling wait', () => {
 
   it('Ctrl-C while the create request is out waits for its answer, then prints the resume command', async () => {
     space = workspace();
-    mock.server.admin.addFault({ operation: 'createTask', delayMs: 1500 });
+    mock.server.admin.addFault({ operation: 'createTask', delayMs: 3_000 });
     const running = start(['generate', '--image', 'https://example.com/a.png', '--prompt', 'A lighthouse'], {
       cwd: space.dir,
       env: env(),
     });
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // The mock took the fault: the create request is out and held there (not a fixed wait, which a
+    // loaded runner may spend starting Node before the CLI listens for Ctrl-C).
+    await vi.waitFor(() => expect(mock.server.admin.faults()).toHaveLength(0), {
+      timeout: 20_000,
+      interval: 20,
+    });
     running.child.kill('SIGINT');
     const stopped = await running.done;
     expect(stopped.code).toBe(130);
