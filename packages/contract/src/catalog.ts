@@ -106,17 +106,15 @@ export function findModel(id: string): ModelFacts | undefined {
   return models.find((entry) => entry.id === current);
 }
 
-const inputWithDefaults = (
-  facts: Pick<ModelEssentials, 'defaults'>,
-  input: unknown,
-): Record<string, unknown> => ({
-  ...facts.defaults,
-  ...(typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {}),
-});
+/** An input's value of option `name`, or the model's default for it (no copy of the input: the mock prices every create). */
+const optionOf = (facts: Pick<ModelEssentials, 'defaults'>, input: unknown, name: string): unknown =>
+  typeof input === 'object' && input !== null && Object.hasOwn(input, name)
+    ? (input as Record<string, unknown>)[name]
+    : (facts.defaults as Record<string, unknown>)[name];
 
 /** The length in seconds of the video a request makes: its duration input, or the assumed length. */
 export function videoSecondsOf(facts: Pick<ModelEssentials, 'seconds' | 'defaults'>, input: unknown): number {
-  const value = facts.seconds.field ? inputWithDefaults(facts, input)[facts.seconds.field] : undefined;
+  const value = facts.seconds.field ? optionOf(facts, input, facts.seconds.field) : undefined;
   const seconds = Number(value);
   return Number.isFinite(seconds) && seconds > 0 ? seconds : (facts.seconds.assumed ?? 5);
 }
@@ -127,7 +125,7 @@ export function hasAudio(facts: Pick<ModelEssentials, 'audio' | 'defaults'>, inp
     ? true
     : facts.audio === 'none'
       ? false
-      : inputWithDefaults(facts, input)[facts.audio.field] === true;
+      : optionOf(facts, input, facts.audio.field) === true;
 }
 
 /** The credits one model charges for an input, from its catalog entry (a third-party price). */
@@ -135,9 +133,9 @@ export function creditsOf(
   facts: Pick<ModelEssentials, 'credits' | 'seconds' | 'defaults'>,
   input: unknown,
 ): number {
-  const values = inputWithDefaults(facts, input);
   const rule = facts.credits.rules.find(
-    ({ when }) => !when || Object.entries(when).every(([name, value]) => values[name] === value),
+    ({ when }) =>
+      !when || Object.entries(when).every(([name, value]) => optionOf(facts, input, name) === value),
   );
   const credits = rule?.credits ?? 0;
   return facts.credits.per === 'second' ? credits * videoSecondsOf(facts, input) : credits;

@@ -57,5 +57,5 @@ export function taskSpecOf(request: {
  * is far finer than any price, and `toFixed` is exact for balances of any size.
  */
 export function roundCredits(credits: number): number {
-  return Number(credits.toFixed(6));
+  return Number.isInteger(credits) ? credits : Number(credits.toFixed(6));
 }
