@@ -236,7 +236,7 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
   ) => {
     const { edge } = reservation;
     let waited = reservation.delay;
-    for (let check = 0; edge !== undefined && check < LAG_CHECKS; check++) {
+    for (let round = 0; edge !== undefined && round < LAG_CHECKS; round++) {
       const margin = Math.max(rules[operation].marginMs, await recentLag(operation));
       const extra = edge + margin - waited;
       if (extra <= 0) {
@@ -264,7 +264,7 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
 
   return {
     async acquire(operation, signal) {
-      check('operation', operation in rules, '"createTask" or "getTaskRecord"');
+      check('operation', Object.hasOwn(rules, operation), '"createTask" or "getTaskRecord"');
       if (signal?.aborted) {
         throw signal.reason;
       }

@@ -102,6 +102,14 @@ describe('key names', () => {
     await coordinator.close();
   });
 
+  it('refuses an operation it does not know, inherited names included', async () => {
+    const coordinator = createRedisCoordinator({ redis: test.redis, apiKey: 'k', onWarning: () => {} });
+    for (const name of ['toString', '__proto__', 'constructor', 'recordInfo']) {
+      await expect(coordinator.acquire(name as never)).rejects.toThrow(/operation must be/);
+    }
+    await coordinator.close();
+  });
+
   it('refuses a coordinator without a key or with a wrong limit', () => {
     const saved = process.env.KIE_API_KEY;
     delete process.env.KIE_API_KEY;
