@@ -43,12 +43,13 @@ end
 
 /**
  * KEYS[1]: the lag hash of a limit. ARGV: reserved time (ms, Redis's clock), windowMs. Records the
- * lag of a request answered now. Returns the lag (ms).
+ * lag of a request answered now, at most one window (a request that hung until its timeout must not
+ * hold every create back by as much). Returns the lag (ms).
  */
 export const SETTLE_SCRIPT = `${LAG_LUA}
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local lag = math.max(0, now - tonumber(ARGV[1]))
+local lag = math.min(math.max(0, now - tonumber(ARGV[1])), tonumber(ARGV[2]))
 recordLag(KEYS[1], now, tonumber(ARGV[2]), lag)
 return lag
 `;

@@ -138,7 +138,16 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
       marginMs: MARGIN_MS.getTaskRecord,
     },
   };
-  const local = { createTask: new LocalWindow(), getTaskRecord: new LocalWindow() };
+  const local = {
+    createTask: new LocalWindow(RATE_LIMITS.createTask.limit),
+    getTaskRecord: new LocalWindow(RATE_LIMITS.getTaskRecord.limit),
+  };
+  /** Until when (this process's clock) each limit keeps to this process's share even with Redis answering. */
+  const shareUntil: Record<RateLimitedOperation, number> = { createTask: 0, getTaskRecord: 0 };
+  /** When Redis last granted this process a reservation (0: never). */
+  let lastSharedAt = 0;
+  /** The processes counted before Redis was lost or lost its data: the shares held meanwhile. */
+  let heldPeers = 1;
   const localLag = { createTask: new LocalLag(), getTaskRecord: new LocalLag() };
   const member = randomUUID();
   const sha = (script: string) => createHash('sha1').update(script).digest('hex');
@@ -158,8 +167,10 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
     return Promise.race([
       promise,
       new Promise<never>((_resolve, reject) => {
+        // Rejected from the next turn of the event loop: after a stall of this process (not of
+        // Redis) the timer fires first, but an answer already read then still wins.
         timer = setTimeout(
-          () => reject(new Error(`Redis did not answer within ${commandTimeoutMs} ms`)),
+          () => setImmediate(() => reject(new Error(`Redis did not answer within ${commandTimeoutMs} ms`))),
           commandTimeoutMs,
         );
       }),
@@ -176,11 +187,23 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
       );
     }
   };
+  /**
+   * For one window (plus the margin) from now, each limit keeps to this process's share as well:
+   * the sends made while Redis could not count them are in no shared window.
+   */
+  const holdShares = (peersBefore: number) => {
+    heldPeers = peersBefore;
+    const now = Date.now();
+    for (const operation of Object.keys(rules) as RateLimitedOperation[]) {
+      const { windowMs, marginMs } = rules[operation];
+      shareUntil[operation] = now + windowMs + Math.max(marginMs, localLag[operation].recent(windowMs));
+    }
+  };
   const recovered = () => {
     if (mode === 'local' && !closed) {
       mode = 'shared';
-      local.createTask.clear();
-      local.getTaskRecord.clear();
+      holdShares(peers);
+      lastSharedAt = 0; // the shares are held already: Redis having lost its data is no news
       onWarning("@kling-kit/redis: Redis answers again; kie.ai's limits are shared across processes again");
     }
   };
@@ -206,9 +229,19 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
       'reserve',
       [keys.limit(operation), keys.peers, keys.lag(operation)],
       [rule.limit, rule.windowMs, rule.gapMs, rule.marginMs, member, PEER_TTL_MS],
-    )) as [number, number, number, number];
+    )) as [number, number, number, number, number];
+    const peersBefore = peers;
     peers = Math.max(1, Number(answer[1]));
     const [delay, now, edge] = [Math.max(0, Number(answer[0])), Number(answer[2]), Number(answer[3])];
+    const seenLately = lastSharedAt > 0 && Date.now() - lastSharedAt < PEER_TTL_MS - commandTimeoutMs;
+    if (Number(answer[4]) === 0 && seenLately) {
+      // Redis no longer knows this process: it restarted or was flushed, and lost the windows.
+      holdShares(peersBefore);
+      onWarning(
+        "@kling-kit/redis: Redis lost its data (restarted?); for one window each process also keeps to its share of kie.ai's limits",
+      );
+    }
+    lastSharedAt = Date.now();
     return { delay, edge: edge < 0 ? undefined : edge - now, slot: now + delay };
   };
 
@@ -251,7 +284,7 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
   const reportLag =
     (operation: RateLimitedOperation, localSlot: number, redisSlot: number | undefined) => () => {
       const { windowMs } = rules[operation];
-      localLag[operation].record(Math.max(0, Date.now() - localSlot), windowMs);
+      localLag[operation].record(Math.min(windowMs, Math.max(0, Date.now() - localSlot)), windowMs);
       if (redisSlot !== undefined && mode === 'shared' && !closed) {
         run('settle', [keys.lag(operation)], [redisSlot, windowMs]).catch(() => {});
       }
@@ -268,21 +301,32 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
       if (signal?.aborted) {
         throw signal.reason;
       }
-      let reservation: (Reservation & { slot?: number }) | undefined;
+      let shared: (Reservation & { slot: number }) | undefined;
       if (mode === 'shared') {
-        reservation = await reserve(operation).catch((error: unknown) => {
+        shared = await reserve(operation).catch((error: unknown) => {
           failed(error);
           return undefined;
         });
       } else if (Date.now() - lastProbe >= PROBE_EVERY_MS) {
         probe();
       }
-      if (!reservation) {
-        const rule = shareOf(rules[operation], peers);
-        const lag = localLag[operation].recent(rule.windowMs);
-        reservation = local[operation].reserve({ ...rule, marginMs: Math.max(rule.marginMs, lag) });
-      }
-      const localSlot = Date.now() + reservation.delay;
+      // This process's own sends, against its share while Redis cannot count them all (lost, just
+      // back, or lost its data), else against the whole limit: a switch never lets a burst through.
+      const now = Date.now();
+      const rule = rules[operation];
+      const held = now < shareUntil[operation];
+      const ownRule = !shared || held ? shareOf(rule, held ? Math.max(peers, heldPeers) : peers) : rule;
+      const own = local[operation].earliest(
+        { ...ownRule, marginMs: Math.max(rule.marginMs, localLag[operation].recent(rule.windowMs)) },
+        now,
+      );
+      const edges = [shared?.edge, own.edge].filter((edge): edge is number => edge !== undefined);
+      const reservation: Reservation = {
+        delay: Math.max(shared?.delay ?? 0, own.delay),
+        edge: edges.length > 0 ? Math.max(...edges) : undefined,
+      };
+      const localSlot = now + reservation.delay;
+      local[operation].record(localSlot);
       if (reservation.delay > 0) {
         await sleep(reservation.delay, signal);
       }
@@ -290,7 +334,7 @@ export function createRedisCoordinator(options: RedisCoordinatorOptions): RedisC
         return undefined;
       }
       await waitForLag(operation, reservation, signal);
-      return reportLag(operation, localSlot, reservation.slot);
+      return reportLag(operation, localSlot, shared?.slot);
     },
     watch: (taskId, listener) => feed.watch(taskId, listener),
     publish: (record) => feed.publish(record),

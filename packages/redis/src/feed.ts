@@ -35,6 +35,15 @@ function parseRecord(message: string): TaskRecord | undefined {
   }
 }
 
+/** Calls a listener; one that throws (or is not a function) cannot keep others from hearing, nor end the process. */
+function tell(listener: Listener, record: TaskRecord | null): void {
+  try {
+    listener(record);
+  } catch {
+    // The listener's own failure: nothing to do for the feed.
+  }
+}
+
 export class CompletionFeed {
   private readonly listeners = new Map<string, Set<Listener>>();
   private live = false;
@@ -85,18 +94,14 @@ export class CompletionFeed {
 
   private deliver(taskId: string, record: TaskRecord | null): void {
     for (const listener of this.listeners.get(taskId) ?? []) {
-      try {
-        listener(record);
-      } catch {
-        // One wait's listener cannot keep the others from hearing.
-      }
+      tell(listener, record);
     }
   }
 
   /** Listens for one task; a record already published (within the TTL) is delivered at once. */
   watch(taskId: string, listener: Listener): () => void {
     if (!this.live) {
-      queueMicrotask(() => listener(null));
+      queueMicrotask(() => tell(listener, null));
       return () => {};
     }
     let set = this.listeners.get(taskId);
@@ -116,13 +121,13 @@ export class CompletionFeed {
       (message) => {
         const record = message ? parseRecord(message) : undefined;
         if (record && set.has(listener)) {
-          listener(record);
+          tell(listener, record);
         }
       },
       (error: unknown) => {
         this.deps.failed(error);
         if (set.has(listener)) {
-          listener(null);
+          tell(listener, null);
         }
       },
     );
@@ -131,8 +136,12 @@ export class CompletionFeed {
 
   /** Stores the record for late waits and sends it to every process (this one's waits first). */
   async publish(record: TaskRecord): Promise<void> {
-    this.deliver(record.taskId, record);
+    // Only what every process would accept from the channel: a final record with a task id.
     const message = JSON.stringify(record);
+    if (!parseRecord(message)) {
+      throw new TypeError('publish: the record must have a taskId and a final state (success or fail)');
+    }
+    this.deliver(record.taskId, record);
     const { command, keys, ttlMs } = this.deps;
     try {
       const results = await this.deps.within(

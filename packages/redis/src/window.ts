@@ -6,7 +6,7 @@
  * The same rule runs atomically in Redis (a Lua script over one list per limit) and, while Redis
  * is unreachable, in this process's memory on its share of the limit.
  */
-import { LAG_LUA } from './arrival-lag';
+import { LAG_BUCKETS, LAG_LUA } from './arrival-lag';
 
 /** One limit: the spec's figures plus the client-side spacing and margin. */
 export interface WindowRule {
@@ -24,8 +24,10 @@ export interface WindowRule {
  * `arrival-lag.ts`). ARGV: limit, windowMs, gapMs, marginMs, member, peerTtlMs. The margin is the
  * larger of `marginMs` and the largest recent lag. Returns { delay until the reserved time (ms),
  * processes seen within peerTtlMs, Redis's now (ms), the time the `limit`-th last reservation
- * leaves the window without a margin (ms; -1 while fewer than `limit` were reserved) }.
- * Redis's own clock is the only one used, so the processes' clocks may differ.
+ * leaves the window without a margin (ms; -1 while fewer than `limit` were reserved), 1 if Redis
+ * knew this member already (0: a first reservation, or Redis lost its data) }. Times are whole ms.
+ * The list is kept for as long as a lag reported later may still widen the margin (`LAG_BUCKETS`
+ * windows). Redis's own clock is the only one used, so the processes' clocks may differ.
  */
 export const RESERVE_SCRIPT = `${LAG_LUA}
 local time = redis.call('TIME')
@@ -45,13 +47,15 @@ if count > 0 then
     slot = math.max(slot, edge + margin)
   end
 end
+slot = math.ceil(slot)
 redis.call('RPUSH', KEYS[1], string.format('%.0f', slot))
 redis.call('LTRIM', KEYS[1], -limit, -1)
-redis.call('PEXPIRE', KEYS[1], slot - now + window + margin)
+redis.call('PEXPIRE', KEYS[1], slot - now + window * ${LAG_BUCKETS + 1})
+local known = redis.call('ZSCORE', KEYS[2], ARGV[5]) and 1 or 0
 redis.call('ZADD', KEYS[2], now, ARGV[5])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - peerTtl)
 redis.call('PEXPIRE', KEYS[2], peerTtl)
-return { slot - now, redis.call('ZCARD', KEYS[2]), now, edge }
+return { slot - now, redis.call('ZCARD', KEYS[2]), now, math.ceil(edge), known }
 `;
 
 /** A reserved send time, in ms from the moment it was reserved. */
@@ -62,12 +66,18 @@ export interface Reservation {
   edge: number | undefined;
 }
 
-/** The same window in memory, for one process. */
+/**
+ * This process's own send times, in its clock: every create or query it let through, shared or
+ * not. While Redis is lost the process keeps to its share of the limit against them, and right
+ * after Redis is back (or lost its data) too, so no switch between the two lets a burst through.
+ */
 export class LocalWindow {
   private slots: number[] = [];
 
-  /** Reserves the earliest send time under `rule` (times in this process's clock). */
-  reserve(rule: WindowRule, now: number = Date.now()): Reservation {
+  constructor(private readonly keep: number) {}
+
+  /** The earliest send time under `rule` after the sends recorded so far (nothing is recorded). */
+  earliest(rule: WindowRule, now: number = Date.now()): Reservation {
     const { limit, windowMs, gapMs, marginMs } = rule;
     let slot = now;
     const last = this.slots.at(-1);
@@ -79,14 +89,26 @@ export class LocalWindow {
     if (edge !== undefined) {
       slot = Math.max(slot, edge + marginMs);
     }
-    this.slots.push(slot);
-    this.slots = this.slots.slice(-limit);
     return { delay: slot - now, edge: edge === undefined ? undefined : edge - now };
   }
 
-  /** Forgets every reservation (the shared window took over again). */
-  clear(): void {
-    this.slots = [];
+  /** Records a send time (kept in order; the last `keep` are remembered). */
+  record(slot: number): void {
+    let index = this.slots.length;
+    while (index > 0 && (this.slots[index - 1] as number) > slot) {
+      index--;
+    }
+    this.slots.splice(index, 0, slot);
+    if (this.slots.length > this.keep) {
+      this.slots.splice(0, this.slots.length - this.keep);
+    }
+  }
+
+  /** `earliest`, then records it. */
+  reserve(rule: WindowRule, now: number = Date.now()): Reservation {
+    const reservation = this.earliest(rule, now);
+    this.record(now + reservation.delay);
+    return reservation;
   }
 }
 

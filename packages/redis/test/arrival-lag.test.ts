@@ -41,6 +41,14 @@ describe('the lag in Redis', () => {
     expect(await test.redis.hlen('lag:forget:lag')).toBeLessThanOrEqual(1);
   });
 
+  it('records at most one window: a request that hung until its timeout does not hold every create back', async () => {
+    const [, , now] = await reserve('lag:hung', 5, 1_000, 0);
+    expect(await settle('lag:hung', now - 60_000, 1_000)).toBe(1_000);
+    const lag = new LocalLag();
+    expect(await recentLag('lag:hung', 1_000)).toBe(1_000);
+    expect(lag.recent(1_000)).toBe(0);
+  });
+
   it('never records a negative lag (a request answered before its reserved time)', async () => {
     const [, , now] = await reserve('lag:early', 5, 1_000, 0);
     expect(await settle('lag:early', now + 5_000, 1_000)).toBe(0);

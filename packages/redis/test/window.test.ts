@@ -3,6 +3,7 @@
  * memory (the fallback), and the key names: a hash of the API key, never the key.
  */
 import { describe, expect, it, vi } from 'vitest';
+import { LAG_BUCKETS } from '../src/arrival-lag';
 import { createRedisCoordinator, keyHash } from '../src/index';
 import { LocalWindow, shareOf } from '../src/window';
 import { type ReserveAnswer, reserveOnce, useRedis } from './helpers/scripts';
@@ -45,16 +46,26 @@ describe('the Lua sliding window', () => {
     }
   });
 
-  it('expires its keys once the window is past', async () => {
+  it('keeps its list while a lag reported later could still widen the margin, then expires it', async () => {
     await reserve('t:ttl', 'p', 2, 200);
-    expect(await test.redis.pttl('t:ttl')).toBeLessThanOrEqual(200);
-    expect(await test.redis.pttl('t:ttl')).toBeGreaterThan(0);
+    const ttl = await test.redis.pttl('t:ttl');
+    expect(ttl).toBeGreaterThan(200 * LAG_BUCKETS);
+    expect(ttl).toBeLessThanOrEqual(200 * (LAG_BUCKETS + 1));
+  });
+
+  it('reserves whole milliseconds when the spacing is a fraction (3 queries a second)', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => reserve('t:third', 'p', 10, 1_000, 1_000 / 3)),
+    );
+    const slots = slotsOf(answers);
+    expect(slots.every(Number.isInteger)).toBe(true);
+    expect(await test.redis.lrange('t:third', 0, -1)).toHaveLength(4);
   });
 });
 
 describe('LocalWindow and shareOf (the fallback)', () => {
   it('applies the same rule in memory', () => {
-    const window = new LocalWindow();
+    const window = new LocalWindow(2);
     const rule = { limit: 2, windowMs: 1_000, gapMs: 100, marginMs: 10 };
     expect([0, 0, 0].map(() => window.reserve(rule, 5_000))).toEqual([
       { delay: 0, edge: undefined },
