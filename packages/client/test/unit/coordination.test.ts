@@ -125,14 +125,22 @@ describe('the rate budget', () => {
 
   it('keeps polling at its own pace when the budget fails instead of answering', async () => {
     const coordinator: Coordinator = { acquire: () => Promise.reject(new Error('store down')) };
-    const fake = scripted(ok(recordIn('generating')), ok(recordIn('success')));
+    const fake = scripted(
+      ok(recordIn('generating')),
+      ok(recordIn('generating')),
+      ok(recordIn('generating')),
+      ok(recordIn('generating')),
+      ok(recordIn('success')),
+    );
     const task = await client(fake, { coordinator, maxPollsPerSecond: 20 }).waitForTask(TASK_ID, {
       pollDelay: () => 1,
     });
     expect(task.state).toBe('success');
-    // 20 per second: the second poll came at least 50 ms after the first.
-    const [first, second] = fake.calls;
-    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(45);
+    // 20 per second: the 5 polls span at least 4 × 50 ms (unpaced, about 5 ms). The span is taken
+    // over all of them: a loaded runner may send one poll a little after its slot, not all of them.
+    const span = (fake.calls.at(-1)?.at ?? 0) - (fake.calls[0]?.at ?? 0);
+    expect(fake.calls).toHaveLength(5);
+    expect(span).toBeGreaterThanOrEqual(4 * 50 - 25);
   });
 });
 
