@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 
@@ -169,6 +170,18 @@ export async function load(label, base, op, limit) {
     problems.push(`${label}: non2xx ${run.non2xx}, errors ${run.errors}, timeouts ${run.timeouts}`);
   }
   return run;
+}
+
+/** A port the OS says is free on 127.0.0.1 right now (for servers that take no port 0: Prism, redis-server). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** Keep-alive sockets for the bench's own requests. */

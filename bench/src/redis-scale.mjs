@@ -14,7 +14,6 @@
  * `node bench/src/redis-scale.mjs creates` runs only the creates figure.
  */
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { RATE_LIMITS } from '@kling-kit/contract';
@@ -26,24 +25,13 @@ import {
   WAIT_SHORT_LAG_MS,
 } from './budgets.mjs';
 import { fmt, row, verdict } from './format.mjs';
-import { percentile, spawnChild, stopServer } from './harness.mjs';
+import { freePort, percentile, spawnChild, stopServer } from './harness.mjs';
 
 const WORKER = fileURLToPath(new URL('./servers/redis-worker.mjs', import.meta.url));
 const WORKERS = 4;
 const API_KEY = 'bench-redis-key';
 const SECRET = 'bench-redis-webhook-secret';
 const INPUT = { prompt: 'A paper boat in the rain', image_url: 'https://example.com/boat.png' };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A throwaway redis-server on a free loopback port, without persistence. */
 async function startRedis() {

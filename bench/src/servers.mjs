@@ -6,10 +6,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { spec } from '@kling-kit/contract';
-import { listeningUrl, spawnServer } from './harness.mjs';
+import { freePort, listeningUrl, spawnServer } from './harness.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const server = (name) => fileURLToPath(new URL(`./servers/${name}`, import.meta.url));
@@ -106,18 +105,6 @@ export function ensurePrism() {
   if (result.status !== 0) {
     throw new Error(`npm could not install @stoplight/prism-cli@${PRISM_VERSION}`);
   }
-}
-
-/** A free loopback port (Prism takes no port 0). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Prism mocking spec/kling.yaml in its fastest mode (`prism mock -m -v error`): static examples, no state. */

@@ -103,13 +103,6 @@ export class LocalWindow {
       this.slots.splice(0, this.slots.length - this.keep);
     }
   }
-
-  /** `earliest`, then records it. */
-  reserve(rule: WindowRule, now: number = Date.now()): Reservation {
-    const reservation = this.earliest(rule, now);
-    this.record(now + reservation.delay);
-    return reservation;
-  }
 }
 
 /** `rule` cut to one process's share when `peers` processes share it (never below one send per window). */

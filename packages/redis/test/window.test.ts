@@ -67,7 +67,12 @@ describe('LocalWindow and shareOf (the fallback)', () => {
   it('applies the same rule in memory', () => {
     const window = new LocalWindow(2);
     const rule = { limit: 2, windowMs: 1_000, gapMs: 100, marginMs: 10 };
-    expect([0, 0, 0].map(() => window.reserve(rule, 5_000))).toEqual([
+    const reserve = () => {
+      const reservation = window.earliest(rule, 5_000);
+      window.record(5_000 + reservation.delay);
+      return reservation;
+    };
+    expect([0, 0, 0].map(reserve)).toEqual([
       { delay: 0, edge: undefined },
       { delay: 100, edge: undefined },
       { delay: 1_010, edge: 1_000 },

@@ -7,7 +7,7 @@
  */
 import type { TaskHandle } from '@kling-kit/client';
 import { creditsOf, findModel } from '@kling-kit/contract';
-import { reportError } from '../command';
+import { reportDone, reportError, stoppedWaiting } from '../command';
 import { interrupted, usageError } from '../errors';
 import type { ErrorContext } from '../explain';
 import { credits as formatCredits } from '../format';
@@ -16,7 +16,7 @@ import { checkLocalFiles, uploadLocalFile } from '../local-files';
 import { type CreateRequest, checkRequest, coerce, localFileSlots } from '../request';
 import { inputFlagsOf } from '../schema-flags';
 import { type CommonOptions, openSession, type Session } from '../session';
-import { followTask, resultPath, resumeCommand, shownPath } from '../task-flow';
+import { followTask, resultPath, resumeCommand } from '../task-flow';
 import { TaskView } from '../task-view';
 
 export interface GenerateOptions extends CommonOptions {
@@ -129,13 +129,7 @@ export async function generate(io: CliIo, options: GenerateOptions): Promise<num
       input: request.input,
     });
     view.stop();
-    out.event({ event: 'done', taskId: task.taskId, paths });
-    if (out.mode !== 'json') {
-      for (const saved of paths) {
-        out.result(shownPath(io.cwd, saved));
-      }
-    }
-    return 0;
+    return reportDone(out, io.cwd, task.taskId, paths);
   } catch (error) {
     view?.stop();
     const reason =
@@ -143,7 +137,7 @@ export async function generate(io: CliIo, options: GenerateOptions): Promise<num
         ? interrupted(
             signalled,
             context.taskId
-              ? `interrupted: stopped waiting; task ${context.taskId} keeps running on kie.ai (it was not cancelled)`
+              ? stoppedWaiting(context.taskId)
               : 'interrupted before the task was created: nothing was sent',
             context.resume ? `resume with: ${context.resume}` : undefined,
           )

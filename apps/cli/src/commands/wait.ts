@@ -2,12 +2,12 @@
  * `kling wait <taskId>`: resumes a task created anywhere (by `generate`, a script, the playground):
  * follows it with the same progress and downloads its result. Ctrl-C stops waiting; the task runs on.
  */
-import { reportError } from '../command';
+import { reportDone, reportError, stoppedWaiting } from '../command';
 import { interrupted } from '../errors';
 import type { ErrorContext } from '../explain';
 import { type CliIo, Output } from '../io';
 import { type CommonOptions, openSession, type Session } from '../session';
-import { followTask, resultPath, resumeCommand, shownPath } from '../task-flow';
+import { followTask, resultPath, resumeCommand } from '../task-flow';
 import { TaskView } from '../task-view';
 
 export interface WaitCommandOptions extends CommonOptions {
@@ -40,19 +40,13 @@ export async function wait(io: CliIo, taskId: string, options: WaitCommandOption
       );
     const { paths } = await followTask({ session, view, task: taskId, path, signal: stop.signal });
     view.stop();
-    out.event({ event: 'done', taskId, paths });
-    if (out.mode !== 'json') {
-      for (const saved of paths) {
-        out.result(shownPath(io.cwd, saved));
-      }
-    }
-    return 0;
+    return reportDone(out, io.cwd, taskId, paths);
   } catch (error) {
     view?.stop();
     const reason = signalled
       ? interrupted(
           signalled,
-          `interrupted: stopped waiting; task ${taskId} keeps running on kie.ai (it was not cancelled)`,
+          stoppedWaiting(taskId),
           context.resume ? `resume with: ${context.resume}` : undefined,
         )
       : error;
