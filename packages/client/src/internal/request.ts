@@ -171,10 +171,11 @@ export async function request<T>(settings: RequestSettings, call: Call): Promise
     } finally {
       clearTimeout(timer);
       release();
-      // The coordinator learns when the request had surely arrived (see Coordinator.acquire).
-      if (typeof answered === 'function') {
-        answered();
-      }
+      // The coordinator learns when the request had surely arrived (see Coordinator.acquire); its
+      // failure there cannot change the request's outcome.
+      try {
+        (answered as (() => void) | undefined)?.();
+      } catch {}
     }
     if ('data' in outcome) {
       return outcome.data as T;

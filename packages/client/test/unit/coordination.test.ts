@@ -110,6 +110,19 @@ describe('the rate budget', () => {
     ]);
   });
 
+  it('keeps the answer when what acquire resolved to throws, or is not a function', async () => {
+    for (const answered of [
+      () => {
+        throw new Error('a coordinator that fails');
+      },
+      'not a function',
+    ]) {
+      const coordinator = { acquire: async () => answered } as unknown as Coordinator;
+      const kling = client(scripted(ok({ taskId: TASK_ID })), { coordinator });
+      await expect(kling.createTask({ input })).resolves.toMatchObject({ taskId: TASK_ID });
+    }
+  });
+
   it("asks once per poll of a wait, one question at a time, in the scheduler's order", async () => {
     const { coordinator, asked } = recorder();
     const fake = scripted(ok(recordIn('queuing')), ok(recordIn('generating')), ok(recordIn('success')));
